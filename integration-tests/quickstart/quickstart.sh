@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# longdoc quickstart: build the plugin, start Elasticsearch 9.2.0 with it on 127.0.0.1:9200, ingest the sample
+# long documents through the `long_doc` pipeline and ask a question. Needs only this repository (and Maven Central).
+#
+#   bash integration-tests/quickstart/quickstart.sh            # build, start, ingest, ask
+#   bash integration-tests/quickstart/quickstart.sh stop       # stop the node
+#   QUESTION="..." bash integration-tests/quickstart/quickstart.sh ask
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO="$PWD"
+source .ci/java-home.sh
+
+ES_VERSION=$(sed -n 's:.*<elasticsearch.version>\(.*\)</elasticsearch.version>.*:\1:p' pom.xml)
+WORK="$REPO/target/quickstart"
+ES_HOME="$WORK/elasticsearch-$ES_VERSION"
+PORT="${LONGDOC_PORT:-9200}"
+URL="http://127.0.0.1:$PORT"
+ES_USER=longdoc-es
+PIPELINE=longdoc-quickstart
+INDEX=longdoc-quickstart
+QUESTION="${QUESTION:-How did the nation pay for the war and what happened to the currency?}"
+
+es() { # method path [json-body]
+  if [ $# -ge 3 ]; then
+    curl -sS -X "$1" "$URL$2" -H 'Content-Type: application/json' --data-binary "$3"
+  else
+    curl -sS -X "$1" "$URL$2"
+  fi
+}
+
+stop_node() {
+  local pid
+  pid=$(cat "$WORK/es.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    echo "stopped Elasticsearch (pid $pid)"
+  else
+    echo "no quickstart node is running"
+  fi
+  rm -f "$WORK/es.pid"
+}
+
+ask() {
+  echo
+  echo "Question: $QUESTION"
+  # The question is embedded by the same model, through the plugin's pipeline (_simulate), then searched with kNN.
+  local body
+  body=$(python3 -c 'import json,sys; print(json.dumps({"docs":[{"_source":{"text":sys.argv[1]}}]}))' "$QUESTION")
+  local vector
+  vector=$(es POST "/_ingest/pipeline/$PIPELINE/_simulate" "$body" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps(r["docs"][0]["doc"]["_source"]["longdoc"]["embedding"]))')
+  es POST "/$INDEX/_search" "{\"size\":3,\"_source\":[\"title\",\"longdoc.tokens\",\"longdoc.truncated\"],\"knn\":{\"field\":\"longdoc.embedding\",\"query_vector\":$vector,\"k\":3,\"num_candidates\":20}}" \
+    | python3 -c '
+import json, sys
+hits = json.load(sys.stdin)["hits"]["hits"]
+print("Top hits:")
+for rank, hit in enumerate(hits, 1):
+    s = hit["_source"]
+    print("  %d. %.4f  %s  (%d tokens, truncated=%s)" % (rank, hit["_score"], s["title"], s["longdoc"]["tokens"], s["longdoc"]["truncated"]))
+'
+}
+
+case "${1:-start}" in
+  stop) stop_node; exit 0 ;;
+  ask) ask; exit 0 ;;
+  start) ;;
+  *) echo "usage: $0 [start|stop|ask]" >&2; exit 2 ;;
+esac
+
+if [ -f "$WORK/es.pid" ] && kill -0 "$(cat "$WORK/es.pid")" 2>/dev/null; then
+  echo "a quickstart node is already running (pid $(cat "$WORK/es.pid")); run '$0 stop' first" >&2
+  exit 1
+fi
+
+echo "==> building the plugin (mvn package -DskipTests)"
+mvn -B -q -ntp package -DskipTests
+PLUGIN_ZIP=$(ls "$REPO"/target/longdoc-*.zip)
+
+echo "==> unpacking Elasticsearch $ES_VERSION (integ-test-zip from Maven Central) into $WORK"
+rm -rf "$WORK" && mkdir -p "$WORK"
+mvn -B -q -ntp dependency:copy \
+  -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" -DoutputDirectory="$WORK"
+(cd "$WORK" && unzip -q "elasticsearch-$ES_VERSION.zip")
+
+echo "==> installing the plugin"
+ES_JAVA_HOME="$JAVA_HOME" "$ES_HOME/bin/elasticsearch-plugin" install --batch "file://$PLUGIN_ZIP" >/dev/null
+cat >> "$ES_HOME/config/elasticsearch.yml" <<YML
+cluster.name: longdoc-quickstart
+network.host: 127.0.0.1
+http.port: $PORT
+discovery.type: single-node
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+YML
+
+echo "==> starting Elasticsearch on $URL"
+export ES_JAVA_HOME="$JAVA_HOME" ES_JAVA_OPTS="-Xms1g -Xmx1g"
+if [ "$(id -u)" = 0 ]; then
+  # Elasticsearch refuses to run as root: run it as an unprivileged user made for it.
+  id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+  chown -R "$ES_USER" "$WORK"
+  runuser -u "$ES_USER" -- env ES_JAVA_HOME="$ES_JAVA_HOME" ES_JAVA_OPTS="$ES_JAVA_OPTS" \
+    "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1
+else
+  "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1
+fi
+for i in $(seq 180); do
+  curl -s "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1 && break
+  if [ "$i" = 180 ]; then echo "Elasticsearch did not start; see $ES_HOME/logs" >&2; exit 1; fi
+  sleep 1
+done
+echo "    up; plugin models:"
+es GET /_longdoc/models | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+for m in r["models"]:
+    print("      %s  (%s dims, %s pooling, max %s tokens)%s" % (m["id"], m.get("dims"), m.get("pooling"), m.get("max_tokens"), "  [default]" if m["id"] == r["default_model"] else ""))
+'
+
+echo "==> creating pipeline [$PIPELINE] and index [$INDEX]"
+es PUT "/_ingest/pipeline/$PIPELINE" '{
+  "description": "embed the whole text with the default longdoc model",
+  "processors": [ { "long_doc": { "field": "text", "target_field": "longdoc" } } ]
+}' >/dev/null
+es PUT "/$INDEX" '{
+  "mappings": { "properties": {
+    "title": { "type": "text" },
+    "text": { "type": "text" },
+    "longdoc": { "properties": {
+      "embedding": { "type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine" },
+      "tokens": { "type": "integer" },
+      "truncated": { "type": "boolean" },
+      "model": { "type": "keyword" } } } } } }' >/dev/null
+
+echo "==> ingesting $(wc -l < integration-tests/quickstart/samples.jsonl) sample long documents"
+python3 - "$REPO/integration-tests/quickstart/samples.jsonl" > "$WORK/bulk.ndjson" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(json.dumps({"index": {"_id": d["id"]}}))
+    print(json.dumps({"title": d["title"], "text": d["text"]}))
+PY
+es POST "/$INDEX/_bulk?pipeline=$PIPELINE&refresh=true" "@$WORK/bulk.ndjson" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+bad = [i for i in r["items"] if i["index"].get("error")]
+print("    indexed %d documents in %d ms" % (len(r["items"]) - len(bad), r["took"]) + (", %d failed: %s" % (len(bad), bad[0]["index"]["error"]) if bad else ""))
+'
+
+ask
+echo
+echo "The node keeps running on $URL (logs: $ES_HOME/logs)."
+echo "Ask another question: QUESTION=\"...\" bash integration-tests/quickstart/quickstart.sh ask"
+echo "Stop it:              bash integration-tests/quickstart/quickstart.sh stop"

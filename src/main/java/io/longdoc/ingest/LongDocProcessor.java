@@ -1,0 +1,227 @@
+package io.longdoc.ingest;
+
+import io.longdoc.model.LoadedModel;
+import io.longdoc.model.ModelId;
+import io.longdoc.model.ModelRegistry;
+import io.longdoc.text.TokenizedText;
+
+import org.elasticsearch.ElasticsearchException;
+import org.elasticsearch.ingest.AbstractProcessor;
+import org.elasticsearch.ingest.ConfigurationUtils;
+import org.elasticsearch.ingest.IngestDocument;
+import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.cluster.metadata.ProjectId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The {@code long_doc} ingest processor: encodes the text of {@code field} with a longdoc model and writes the
+ * document embedding into {@code target_field}. Inference runs on the plugin's own thread pool, never on a write
+ * thread; a full queue rejects the document with a 429, which clients retry.
+ */
+public final class LongDocProcessor extends AbstractProcessor {
+
+    public static final String TYPE = "long_doc";
+
+    private final String field;
+    private final String targetField;
+    private final String modelId;
+    private final boolean ignoreMissing;
+    private final TokenLimit tokenLimit;
+    private final ModelRegistry registry;
+    private final Supplier<ExecutorService> executor;
+
+    LongDocProcessor(
+        String tag,
+        String description,
+        String field,
+        String targetField,
+        String modelId,
+        boolean ignoreMissing,
+        TokenLimit tokenLimit,
+        ModelRegistry registry,
+        Supplier<ExecutorService> executor
+    ) {
+        super(tag, description);
+        this.field = field;
+        this.targetField = targetField;
+        this.modelId = modelId;
+        this.ignoreMissing = ignoreMissing;
+        this.tokenLimit = tokenLimit;
+        this.registry = registry;
+        this.executor = executor;
+    }
+
+    @Override
+    public boolean isAsync() {
+        return true;
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        final String text;
+        try {
+            text = readText(document);
+        } catch (Exception e) {
+            handler.accept(null, e);
+            return;
+        }
+        if (text == null) { // missing and ignore_missing
+            handler.accept(document, null);
+            return;
+        }
+        try {
+            executor.get().execute(() -> {
+                try {
+                    encodeInto(document, text);
+                } catch (Exception e) {
+                    handler.accept(null, e);
+                    return;
+                } catch (LinkageError | AssertionError e) {
+                    // A broken native library must fail the document, not the node (Elasticsearch exits on Errors).
+                    handler.accept(null, new ElasticsearchException("model [" + modelId + "] failed: " + e, e));
+                    return;
+                }
+                handler.accept(document, null);
+            });
+        } catch (Exception e) { // EsRejectedExecutionException: 429, retryable
+            handler.accept(null, e);
+        }
+    }
+
+    /** The text to encode; null when the field is missing and that is allowed. */
+    private String readText(IngestDocument document) {
+        if (document.hasField(field, true) == false) {
+            if (ignoreMissing) {
+                return null;
+            }
+            throw new IllegalArgumentException("field [" + field + "] not present as part of path [" + field + "]");
+        }
+        Object value = document.getFieldValue(field, Object.class, true);
+        if (value == null) {
+            if (ignoreMissing) {
+                return null;
+            }
+            throw new IllegalArgumentException("field [" + field + "] is null, cannot embed it");
+        }
+        if (value instanceof String text) {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("field [" + field + "] is empty or only whitespace, there is nothing to embed");
+            }
+            return text;
+        }
+        throw new IllegalArgumentException(
+            "field [" + field + "] must be a string (one text per document), got a [" + describeType(value) + "]"
+        );
+    }
+
+    private void encodeInto(IngestDocument document, String text) throws Exception {
+        LoadedModel model = registry.load(modelId);
+        TokenizedText tokens = model.tokenize(text);
+        int maxTokens = model.spec().maxTokens();
+        boolean truncated = tokens.length() > maxTokens;
+        if (truncated && tokenLimit == TokenLimit.ERROR) {
+            throw new IllegalArgumentException(
+                "field [" + field + "] has " + tokens.length() + " tokens but model [" + modelId + "] reads at most " + maxTokens
+                    + " and [max_tokens] is [error]"
+            );
+        }
+        float[] embedding = model.embed(tokens.truncate(maxTokens));
+        document.setFieldValue(targetField + ".embedding", asList(embedding));
+        document.setFieldValue(targetField + ".tokens", tokens.textTokens());
+        document.setFieldValue(targetField + ".truncated", truncated);
+        document.setFieldValue(targetField + ".model", modelId);
+    }
+
+    /** Ingest documents hold only JSON-like values (lists, not arrays), so that _simulate and copies work. */
+    private static List<Float> asList(float[] vector) {
+        List<Float> list = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static String describeType(Object value) {
+        if (value instanceof Number) {
+            return "number";
+        } else if (value instanceof Boolean) {
+            return "boolean";
+        } else if (value instanceof Map) {
+            return "object";
+        } else if (value instanceof List) {
+            return "array";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    String field() {
+        return field;
+    }
+
+    String targetField() {
+        return targetField;
+    }
+
+    String modelId() {
+        return modelId;
+    }
+
+    boolean ignoreMissing() {
+        return ignoreMissing;
+    }
+
+    TokenLimit tokenLimit() {
+        return tokenLimit;
+    }
+
+    /** Reads the processor's options; an unknown or invalid model fails the pipeline when it is created. */
+    public static final class Factory implements Processor.Factory {
+
+        private final ModelRegistry registry;
+        private final Supplier<ExecutorService> executor;
+
+        public Factory(ModelRegistry registry, Supplier<ExecutorService> executor) {
+            this.registry = registry;
+            this.executor = executor;
+        }
+
+        @Override
+        public LongDocProcessor create(
+            Map<String, Processor.Factory> factories,
+            String tag,
+            String description,
+            Map<String, Object> config,
+            ProjectId projectId
+        ) {
+            String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
+            String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", "longdoc");
+            String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model_id", registry.defaultModelId());
+            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            String maxTokens = ConfigurationUtils.readStringProperty(TYPE, tag, config, "max_tokens", TokenLimit.TRUNCATE.toString());
+            TokenLimit tokenLimit;
+            try {
+                tokenLimit = TokenLimit.parse(maxTokens);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_tokens", e.getMessage());
+            }
+            try {
+                ModelId.validate(modelId);
+                registry.spec(modelId); // exists and has a valid spec; loading waits for the first document
+            } catch (ElasticsearchException | IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model_id", e.getMessage());
+            }
+            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, tokenLimit, registry, executor);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.longdoc.model;
+
+import ai.onnxruntime.OrtException;
+import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.HiddenStates;
+import io.longdoc.text.TokenizedText;
+import io.longdoc.text.Tokenizer;
+
+/** A model ready to run: its tokenizer and its ONNX Runtime session. Safe to use from many threads. */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelSpec spec;
+    private final Tokenizer tokenizer;
+    private final Encoder encoder;
+    private final ModelStats stats;
+
+    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats) {
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.stats = stats;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public TokenizedText tokenize(String text) {
+        return tokenizer.tokenize(text);
+    }
+
+    /** The document vector of a tokenized text that fits the model ({@link ModelSpec#maxTokens()}). */
+    public float[] embed(TokenizedText tokens) throws OrtException {
+        if (tokens.length() > spec.maxTokens()) {
+            throw new IllegalArgumentException(
+                "model [" + spec.id() + "] reads at most " + spec.maxTokens() + " tokens, got " + tokens.length() + " (truncate first)"
+            );
+        }
+        long start = System.nanoTime();
+        HiddenStates hidden = encoder.encode(tokens.ids());
+        float[] vector = switch (spec.pooling()) {
+            case CLS -> hidden.first();
+            case MEAN -> hidden.mean();
+        };
+        if (spec.normalize()) {
+            HiddenStates.normalize(vector);
+        }
+        stats.recordInference(1, tokens.length(), System.nanoTime() - start);
+        return vector;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        try {
+            encoder.close();
+        } finally {
+            tokenizer.close();
+        }
+    }
+}

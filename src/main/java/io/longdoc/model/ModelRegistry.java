@@ -1,0 +1,192 @@
+package io.longdoc.model;
+
+import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.text.Tokenizer;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.elasticsearch.ResourceNotFoundException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds models in two folders — the ones bundled in the plugin directory and the operators' own under
+ * {@code config/longdoc/models/} — and loads each once, on first use. A bundled id wins over an operator folder
+ * of the same name, so an installed plugin always has its defaults.
+ */
+public final class ModelRegistry implements AutoCloseable {
+
+    private static final Logger logger = LogManager.getLogger(ModelRegistry.class);
+
+    /** Where a model folder lives; shown to users instead of a filesystem path. */
+    public enum Location {
+        PLUGIN,
+        CONFIG;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A model folder: its spec, or why its spec could not be read. */
+    public record Entry(String id, Location location, Path folder, ModelSpec spec, String error) {}
+
+    private final Path bundledModels;
+    private final Path operatorModels;
+    private final String defaultModelId;
+    private final OrtRuntime runtime;
+    private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
+    private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
+
+    public ModelRegistry(Path bundledModels, Path operatorModels, String defaultModelId, OrtRuntime runtime) {
+        this.bundledModels = bundledModels;
+        this.operatorModels = operatorModels;
+        this.defaultModelId = ModelId.validate(defaultModelId);
+        this.runtime = runtime;
+    }
+
+    public String defaultModelId() {
+        return defaultModelId;
+    }
+
+    /** All model folders, sorted by id. */
+    public List<Entry> list() {
+        Map<String, Entry> byId = new java.util.TreeMap<>();
+        scan(operatorModels, Location.CONFIG, byId);
+        scan(bundledModels, Location.PLUGIN, byId);
+        return new ArrayList<>(byId.values());
+    }
+
+    /** The valid spec of a model; 404 for an unknown id, 400 for an invalid id or an unreadable spec. */
+    public ModelSpec spec(String id) {
+        return entry(id).spec();
+    }
+
+    public boolean isLoaded(String id) {
+        return loaded.containsKey(id);
+    }
+
+    public ModelStats stats(String id) {
+        return stats.computeIfAbsent(id, k -> new ModelStats());
+    }
+
+    /** The model, loaded on first use. Throws {@link ModelLoadException} (400) when its files are unusable. */
+    public LoadedModel load(String id) {
+        LoadedModel model = loaded.get(id);
+        if (model != null) {
+            return model;
+        }
+        synchronized (this) { // loads are rare and slow; one at a time keeps memory predictable
+            model = loaded.get(id);
+            if (model == null) {
+                Entry entry = entry(id);
+                model = open(entry);
+                loaded.put(id, model);
+                logger.info("loaded model [{}] from the {} folder ({} dims, max {} tokens, {} pooling)", id, entry.location(), entry.spec().dims(), entry.spec().maxTokens(), entry.spec().pooling());
+            }
+            return model;
+        }
+    }
+
+    private Entry entry(String id) {
+        ModelId.validate(id);
+        Optional<Entry> entry = find(bundledModels, Location.PLUGIN, id).or(() -> find(operatorModels, Location.CONFIG, id));
+        if (entry.isEmpty()) {
+            throw new ResourceNotFoundException("unknown model [" + id + "]; available models: " + list().stream().map(Entry::id).toList());
+        }
+        if (entry.get().error() != null) {
+            throw new IllegalArgumentException("model [" + id + "] has an invalid " + ModelSpec.FILE_NAME + ": " + entry.get().error());
+        }
+        return entry.get();
+    }
+
+    private LoadedModel open(Entry entry) {
+        ModelSpec spec = entry.spec();
+        Path modelFile = entry.folder().resolve(spec.modelFile());
+        Path tokenizerFile = entry.folder().resolve(spec.tokenizerFile());
+        for (Path file : List.of(modelFile, tokenizerFile)) {
+            if (Files.isRegularFile(file) == false) {
+                throw new ModelLoadException(spec.id(), "file [" + file.getFileName() + "] named in its spec is missing", null);
+            }
+        }
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.load(tokenizerFile);
+        } catch (Exception | LinkageError | AssertionError e) {
+            // Linkage and assertion errors come from a native library that failed to load: a request error, not a
+            // reason to take the node down (Elasticsearch exits on any Error that escapes a thread).
+            throw new ModelLoadException(spec.id(), "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: " + e.getMessage(), e);
+        }
+        try {
+            Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
+            return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()));
+        } catch (Exception | LinkageError e) {
+            tokenizer.close();
+            throw new ModelLoadException(spec.id(), "[" + modelFile.getFileName() + "] is not a usable ONNX encoder: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Entry> find(Path root, Location location, String id) {
+        Path folder = root.resolve(id);
+        // The id is validated, but check containment anyway: a path must never escape the models folder.
+        if (folder.normalize().startsWith(root.normalize()) == false || Files.isDirectory(folder) == false) {
+            return Optional.empty();
+        }
+        return Optional.of(read(folder, location));
+    }
+
+    private static void scan(Path root, Location location, Map<String, Entry> into) {
+        if (Files.isDirectory(root) == false) {
+            return;
+        }
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path folder : folders) {
+                String name = folder.getFileName().toString();
+                try {
+                    ModelId.validate(name);
+                } catch (IllegalArgumentException e) {
+                    logger.warn("ignoring model folder [{}] in the {} models: {}", name, location, e.getMessage());
+                    continue;
+                }
+                into.put(name, read(folder, location));
+            }
+        } catch (IOException e) {
+            logger.warn("cannot list the {} models", location, e);
+        }
+    }
+
+    private static Entry read(Path folder, Location location) {
+        String id = folder.getFileName().toString();
+        Path specFile = folder.resolve(ModelSpec.FILE_NAME);
+        try (InputStream in = Files.newInputStream(specFile)) {
+            return new Entry(id, location, folder, ModelSpec.parse(in, id), null);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Entry(id, location, folder, null, "no " + ModelSpec.FILE_NAME + " in the model folder");
+        } catch (Exception e) {
+            return new Entry(id, location, folder, null, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (LoadedModel model : loaded.values()) {
+            try {
+                model.close();
+            } catch (Exception e) {
+                logger.warn("failed to close a model", e);
+            }
+        }
+        loaded.clear();
+    }
+}

@@ -1,0 +1,130 @@
+package io.longdoc.plugin;
+
+import io.longdoc.ingest.LongDocProcessor;
+import io.longdoc.model.ModelRegistry;
+import io.longdoc.rest.RestModelsAction;
+import io.longdoc.runtime.NativeLibraries;
+import io.longdoc.runtime.OrtRuntime;
+
+import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
+import org.elasticsearch.cluster.node.DiscoveryNodes;
+import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
+import org.elasticsearch.common.settings.ClusterSettings;
+import org.elasticsearch.common.settings.IndexScopedSettings;
+import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.common.settings.SettingsFilter;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.env.Environment;
+import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.ingest.Processor;
+import org.elasticsearch.plugins.ActionPlugin;
+import org.elasticsearch.plugins.IngestPlugin;
+import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.rest.RestController;
+import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.threadpool.FixedExecutorBuilder;
+import org.elasticsearch.threadpool.ThreadPool;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor and REST endpoints. */
+public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+
+    public static final String NAME = "longdoc";
+
+    private final Settings settings;
+    private volatile ThreadPool threadPool;
+    private OrtRuntime runtime;
+    private ModelRegistry registry;
+
+    public LongDocPlugin(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        return LongDocSettings.all();
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return List.of(
+            new FixedExecutorBuilder(
+                settings,
+                LongDocSettings.INFERENCE_THREAD_POOL,
+                LongDocSettings.DEFAULT_INFERENCE_THREADS,
+                LongDocSettings.DEFAULT_INFERENCE_QUEUE,
+                "thread_pool." + LongDocSettings.INFERENCE_THREAD_POOL,
+                EsExecutors.TaskTrackingConfig.DO_NOT_TRACK
+            )
+        );
+    }
+
+    @Override
+    public Collection<?> createComponents(PluginServices services) {
+        threadPool = services.threadPool();
+        return List.of(registry(services.environment()));
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        return Map.of(LongDocProcessor.TYPE, new LongDocProcessor.Factory(registry(parameters.env), inferenceExecutor()));
+    }
+
+    @Override
+    public Collection<RestHandler> getRestHandlers(
+        Settings settings,
+        NamedWriteableRegistry namedWriteableRegistry,
+        RestController restController,
+        ClusterSettings clusterSettings,
+        IndexScopedSettings indexScopedSettings,
+        SettingsFilter settingsFilter,
+        IndexNameExpressionResolver indexNameExpressionResolver,
+        Supplier<DiscoveryNodes> nodesInCluster,
+        Predicate<NodeFeature> clusterSupportsFeature
+    ) {
+        return List.of(new RestModelsAction(registry));
+    }
+
+    /** Processors are created before components, so the pool is looked up when a document arrives. */
+    private Supplier<ExecutorService> inferenceExecutor() {
+        return () -> threadPool.executor(LongDocSettings.INFERENCE_THREAD_POOL);
+    }
+
+    /** The registry is built by whichever of getProcessors and createComponents Elasticsearch calls first. */
+    private synchronized ModelRegistry registry(Environment environment) {
+        if (registry == null) {
+            Path pluginDir = environment.pluginsDir().resolve(NAME);
+            NativeLibraries.useBundledLibraries(pluginDir);
+            runtime = new OrtRuntime(
+                LongDocSettings.INTRA_OP_THREADS.get(settings),
+                LongDocSettings.EXECUTION_PROVIDER.get(settings)
+            );
+            registry = new ModelRegistry(
+                pluginDir.resolve("models"),
+                environment.configDir().resolve(NAME).resolve("models"),
+                LongDocSettings.DEFAULT_MODEL.get(settings),
+                runtime
+            );
+        }
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+}

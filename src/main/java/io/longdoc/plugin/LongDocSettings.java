@@ -1,0 +1,51 @@
+package io.longdoc.plugin;
+
+import io.longdoc.model.ModelId;
+import io.longdoc.runtime.ExecutionProvider;
+
+import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+
+import java.util.List;
+
+/** The node settings of longdoc (elasticsearch.yml; static, read at node start). */
+public final class LongDocSettings {
+
+    private LongDocSettings() {}
+
+    public static final Setting<String> DEFAULT_MODEL = Setting.simpleString(
+        "longdoc.default_model",
+        "bge-small-en-v1.5",
+        ModelId::validate,
+        Setting.Property.NodeScope
+    );
+
+    /** ONNX Runtime threads per forward pass; defaults to the node's allocated processors. */
+    public static final Setting<Integer> INTRA_OP_THREADS = new Setting<>(
+        "longdoc.inference.intra_op_threads",
+        s -> Integer.toString(EsExecutors.allocatedProcessors(s)),
+        s -> Setting.parseInt(s, 1, 1024, "longdoc.inference.intra_op_threads"),
+        Setting.Property.NodeScope
+    );
+
+    public static final Setting<ExecutionProvider> EXECUTION_PROVIDER = new Setting<>(
+        "longdoc.inference.execution_provider",
+        ExecutionProvider.CPU.toString(),
+        ExecutionProvider::parse,
+        Setting.Property.NodeScope
+    );
+
+    /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
+    public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
+
+    /**
+     * One forward pass at a time by default: each pass already uses all intra-op threads, so more would only compete
+     * for the same cores.
+     */
+    public static final int DEFAULT_INFERENCE_THREADS = 1;
+    public static final int DEFAULT_INFERENCE_QUEUE = 1000;
+
+    public static List<Setting<?>> all() {
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER);
+    }
+}

@@ -1,0 +1,71 @@
+package io.longdoc.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+
+import java.nio.file.Path;
+
+/**
+ * The node's one ONNX Runtime environment and the options every session gets. The environment is created on first
+ * use, so a node that never runs a model never loads the native library.
+ */
+public final class OrtRuntime implements AutoCloseable {
+
+    private final int intraOpThreads;
+    private final ExecutionProvider executionProvider;
+    private OrtEnvironment environment;
+
+    public OrtRuntime(int intraOpThreads, ExecutionProvider executionProvider) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be at least 1, got: " + intraOpThreads);
+        }
+        this.intraOpThreads = intraOpThreads;
+        this.executionProvider = executionProvider;
+    }
+
+    public synchronized OrtEnvironment environment() {
+        if (environment == null) {
+            environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "longdoc");
+        }
+        return environment;
+    }
+
+    /** Opens a session on an ONNX file; the caller owns (and closes) it. */
+    public OrtSession openSession(Path modelFile) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (executionProvider == ExecutionProvider.CUDA) {
+                try {
+                    options.addCUDA(0);
+                } catch (OrtException | UnsatisfiedLinkError e) {
+                    throw new IllegalStateException(
+                        "execution provider [cuda] is not available on this node (it needs the onnxruntime_gpu build of longdoc and a "
+                            + "CUDA driver): " + e.getMessage(),
+                        e
+                    );
+                }
+            }
+            return environment().createSession(modelFile.toString(), options);
+        }
+    }
+
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    public ExecutionProvider executionProvider() {
+        return executionProvider;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (environment != null) {
+            environment.close();
+            environment = null;
+        }
+    }
+}

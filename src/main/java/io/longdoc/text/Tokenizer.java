@@ -1,0 +1,58 @@
+package io.longdoc.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A Hugging Face {@code tokenizer.json} tokenizer that reports, for every token, its span in the source text. */
+public final class Tokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+
+    private Tokenizer(HuggingFaceTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    /** Loads {@code tokenizer.json}; the whole text is always tokenized (truncation is the caller's decision). */
+    public static Tokenizer load(Path tokenizerJson) throws IOException {
+        // The library finds its native code through the context class loader on first use: make it ours.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Tokenizer.class.getClassLoader());
+        try {
+            Map<String, String> options = Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    public TokenizedText tokenize(String text) {
+        Encoding encoding = tokenizer.encode(text, true, false);
+        long[] ids = encoding.getIds();
+        long[] specialMask = encoding.getSpecialTokenMask();
+        CharSpan[] spans = encoding.getCharTokenSpans();
+        CodePointOffsets offsets = new CodePointOffsets(text);
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        boolean[] special = new boolean[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            special[i] = specialMask[i] != 0;
+            CharSpan span = spans[i];
+            if (special[i] == false && span != null) {
+                starts[i] = offsets.toUtf16(span.getStart());
+                ends[i] = offsets.toUtf16(span.getEnd());
+            }
+        }
+        return new TokenizedText(ids, starts, ends, special);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

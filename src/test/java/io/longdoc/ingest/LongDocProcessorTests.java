@@ -1,0 +1,217 @@
+package io.longdoc.ingest;
+
+import io.longdoc.TestModels;
+import io.longdoc.model.ModelRegistry;
+import io.longdoc.runtime.ExecutionProvider;
+import io.longdoc.runtime.OrtRuntime;
+
+import org.elasticsearch.ElasticsearchException;
+import org.elasticsearch.cluster.metadata.ProjectId;
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
+import org.elasticsearch.index.VersionType;
+import org.elasticsearch.ingest.IngestDocument;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.ExceptionsHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LongDocProcessorTests {
+
+    @TempDir
+    static Path root;
+    static OrtRuntime runtime;
+    static ModelRegistry registry;
+    static ExecutorService sameThread = new SameThreadExecutor();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Path bundled = Files.createDirectories(root.resolve("models"));
+        TestModels.miniLmFolder(bundled, "mini", TestModels.spec("mini", 384, "mean"));
+        runtime = new OrtRuntime(2, ExecutionProvider.CPU);
+        registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        registry.close();
+        runtime.close();
+    }
+
+    private static LongDocProcessor create(Map<String, Object> config) {
+        return new LongDocProcessor.Factory(registry, () -> sameThread).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
+    }
+
+    /** Runs the processor and returns the document, or throws what it failed with. */
+    private static IngestDocument run(LongDocProcessor processor, Map<String, Object> source) throws Exception {
+        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(source));
+        AtomicReference<IngestDocument> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        processor.execute(document, (doc, e) -> {
+            result.set(doc);
+            failure.set(e);
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    @Test
+    void factoryReadsOptionsAndDefaults() {
+        LongDocProcessor processor = create(Map.of("field", "body"));
+        assertEquals("body", processor.field());
+        assertEquals("longdoc", processor.targetField());
+        assertEquals("mini", processor.modelId(), "the node's default model");
+        assertFalse(processor.ignoreMissing());
+        assertEquals(TokenLimit.TRUNCATE, processor.tokenLimit());
+        assertTrue(processor.isAsync());
+
+        processor = create(Map.of("field", "body", "target_field", "t", "model_id", "mini", "ignore_missing", true, "max_tokens", "error"));
+        assertEquals("t", processor.targetField());
+        assertTrue(processor.ignoreMissing());
+        assertEquals(TokenLimit.ERROR, processor.tokenLimit());
+    }
+
+    @Test
+    void factoryRejectsBadOptionsNamingThem() {
+        assertConfigError(Map.of(), "[field] required property is missing");
+        assertConfigError(Map.of("field", "body", "model_id", "nope"), "[model_id] unknown model [nope]");
+        assertConfigError(Map.of("field", "body", "model_id", "../x"), "[model_id] invalid model id [../x]");
+        assertConfigError(Map.of("field", "body", "max_tokens", "chop"), "[max_tokens] unknown value [chop]");
+        assertConfigError(Map.of("field", "body", "unknown", 1), null); // leftovers are reported by the pipeline itself
+    }
+
+    private static void assertConfigError(Map<String, Object> config, String expected) {
+        if (expected == null) {
+            Map<String, Object> copy = new HashMap<>(config);
+            new LongDocProcessor.Factory(registry, () -> sameThread).create(Map.of(), "tag", null, copy, ProjectId.DEFAULT);
+            assertEquals(Map.of("unknown", 1), copy, "unknown keys are left for Elasticsearch to reject");
+            return;
+        }
+        ElasticsearchException e = assertThrows(ElasticsearchException.class, () -> create(config));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertEquals(RestStatus.BAD_REQUEST, e.status());
+    }
+
+    @Test
+    void writesEmbeddingTokensAndModel() throws Exception {
+        IngestDocument doc = run(create(Map.of("field", "body")), Map.of("body", "Government of the people, by the people, for the people."));
+        List<?> embedding = doc.getFieldValue("longdoc.embedding", List.class);
+        assertEquals(384, embedding.size());
+        double norm = 0;
+        for (Object v : embedding) {
+            norm += ((Float) v) * ((Float) v);
+        }
+        assertEquals(1.0, norm, 1e-4);
+        assertEquals(13, doc.getFieldValue("longdoc.tokens", Integer.class));
+        assertEquals(false, doc.getFieldValue("longdoc.truncated", Boolean.class));
+        assertEquals("mini", doc.getFieldValue("longdoc.model", String.class));
+    }
+
+    @Test
+    void longTextIsTruncatedAndFlaggedOrRejected() throws Exception {
+        String text = "liberty and union ".repeat(400); // 1200 tokens
+        IngestDocument doc = run(create(Map.of("field", "body")), Map.of("body", text));
+        assertEquals(1200, doc.getFieldValue("longdoc.tokens", Integer.class));
+        assertEquals(true, doc.getFieldValue("longdoc.truncated", Boolean.class));
+
+        var e = assertThrows(IllegalArgumentException.class, () -> run(create(Map.of("field", "body", "max_tokens", "error")), Map.of("body", text)));
+        assertTrue(e.getMessage().contains("field [body] has 1202 tokens but model [mini] reads at most 512"), e.getMessage());
+    }
+
+    @Test
+    void badValuesFailNamingTheField() {
+        LongDocProcessor processor = create(Map.of("field", "body"));
+        assertBadInput(processor, Map.of(), "field [body] not present");
+        assertBadInput(processor, mapWithNull("body"), "field [body] is null");
+        assertBadInput(processor, Map.of("body", 42), "field [body] must be a string (one text per document), got a [number]");
+        assertBadInput(processor, Map.of("body", List.of("a", "b")), "got a [array]");
+        assertBadInput(processor, Map.of("body", Map.of("x", "y")), "got a [object]");
+        assertBadInput(processor, Map.of("body", ""), "field [body] is empty or only whitespace");
+        assertBadInput(processor, Map.of("body", " \n\t "), "field [body] is empty or only whitespace");
+    }
+
+    private static void assertBadInput(LongDocProcessor processor, Map<String, Object> source, String expected) {
+        Exception e = assertThrows(Exception.class, () -> run(processor, source));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
+    }
+
+    @Test
+    void ignoreMissingPassesTheDocumentThrough() throws Exception {
+        IngestDocument doc = run(create(Map.of("field", "body", "ignore_missing", true)), Map.of("other", "x"));
+        assertNotNull(doc);
+        assertFalse(doc.hasField("longdoc"));
+    }
+
+    @Test
+    void fullQueueRejectsWithTooManyRequests() {
+        ExecutorService rejecting = new SameThreadExecutor() {
+            @Override
+            public void execute(Runnable command) {
+                throw new EsRejectedExecutionException("rejected execution of inference", false);
+            }
+        };
+        LongDocProcessor processor = new LongDocProcessor.Factory(registry, () -> rejecting)
+            .create(Map.of(), "tag", null, new HashMap<>(Map.of("field", "body")), ProjectId.DEFAULT);
+        Exception e = assertThrows(Exception.class, () -> run(processor, Map.of("body", "text")));
+        assertInstanceOf(EsRejectedExecutionException.class, e);
+        assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(e));
+    }
+
+    private static Map<String, Object> mapWithNull(String key) {
+        Map<String, Object> map = new HashMap<>();
+        map.put(key, null);
+        return map;
+    }
+
+    private static class SameThreadExecutor extends AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}

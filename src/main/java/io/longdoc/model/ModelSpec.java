@@ -21,6 +21,7 @@ import java.util.Set;
  * @param maxTokens    the most tokens (special tokens included) one forward pass accepts
  * @param modelFile    the ONNX file, a plain file name inside the model folder
  * @param tokenizerFile the Hugging Face tokenizer.json, a plain file name inside the model folder
+ * @param compile      how to build the graph from weights; null to run {@code modelFile} as it is
  */
 public record ModelSpec(
     String id,
@@ -31,13 +32,14 @@ public record ModelSpec(
     boolean normalize,
     int maxTokens,
     String modelFile,
-    String tokenizerFile
+    String tokenizerFile,
+    CompileSpec compile
 ) implements ToXContentObject {
 
     public static final String FILE_NAME = "model.json";
-    private static final Set<String> ARCHITECTURES = Set.of("bert");
+    private static final Set<String> ARCHITECTURES = Set.of("bert", "roberta", "longformer", "big_bird");
     private static final Set<String> KNOWN_KEYS = Set.of(
-        "id", "description", "architecture", "dims", "pooling", "normalize", "max_tokens", "files"
+        "id", "description", "architecture", "dims", "pooling", "normalize", "max_tokens", "files", "compile"
     );
 
     public ModelSpec {
@@ -77,7 +79,8 @@ public record ModelSpec(
             bool(map, "normalize"),
             integer(map, "max_tokens"),
             string(files, "model", true),
-            string(files, "tokenizer", true)
+            string(files, "tokenizer", true),
+            map.containsKey("compile") ? CompileSpec.parse(object(map, "compile")) : null
         );
     }
 
@@ -94,6 +97,9 @@ public record ModelSpec(
         builder.field("normalize", normalize);
         builder.field("max_tokens", maxTokens);
         builder.startObject("files").field("model", modelFile).field("tokenizer", tokenizerFile).endObject();
+        if (compile != null) {
+            builder.field("compile", compile);
+        }
         return builder.endObject();
     }
 

@@ -21,10 +21,12 @@ public final class Encoder implements AutoCloseable {
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
     static final String TOKEN_TYPE_IDS = "token_type_ids";
+    static final String GLOBAL_ATTENTION_MASK = "global_attention_mask";
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final boolean takesTokenTypes;
+    private final boolean takesGlobalMask;
     private final String outputName;
     private final int dims;
 
@@ -40,6 +42,7 @@ public final class Encoder implements AutoCloseable {
                 }
             }
             this.takesTokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
+            this.takesGlobalMask = inputs.containsKey(GLOBAL_ATTENTION_MASK);
             Map.Entry<String, NodeInfo> output = session.getOutputInfo().entrySet().iterator().next();
             this.outputName = output.getKey();
             if (output.getValue().getInfo() instanceof TensorInfo info && info.getShape().length == 3) {
@@ -59,11 +62,26 @@ public final class Encoder implements AutoCloseable {
         }
     }
 
-    /** Encodes one sequence of token ids (all attended; no padding). */
+    /** Encodes one sequence of token ids (all attended; no padding) with global attention on the first token. */
     public HiddenStates encode(long[] tokenIds) throws OrtException {
+        long[] global = new long[tokenIds.length];
+        if (global.length > 0) {
+            global[0] = 1; // [CLS]: what embeddings and classification use (Longformer's recipe)
+        }
+        return encode(tokenIds, global);
+    }
+
+    /**
+     * Encodes one sequence; {@code globalMask[i] == 1} gives token i global attention (ignored by models without
+     * a {@code global_attention_mask} input, whose attention is dense).
+     */
+    public HiddenStates encode(long[] tokenIds, long[] globalMask) throws OrtException {
         int n = tokenIds.length;
         if (n == 0) {
             throw new IllegalArgumentException("cannot encode an empty token sequence");
+        }
+        if (globalMask.length != n) {
+            throw new IllegalArgumentException("global mask has " + globalMask.length + " entries for " + n + " tokens");
         }
         long[] shape = { 1, n };
         long[] mask = new long[n];
@@ -72,6 +90,9 @@ public final class Encoder implements AutoCloseable {
         try {
             feeds.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(tokenIds), shape));
             feeds.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+            if (takesGlobalMask) {
+                feeds.put(GLOBAL_ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(globalMask), shape));
+            }
             if (takesTokenTypes) {
                 feeds.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[n]), shape));
             }

@@ -126,15 +126,31 @@ public final class ModelRegistry implements AutoCloseable {
         } catch (Exception | LinkageError | AssertionError e) {
             // Linkage and assertion errors come from a native library that failed to load: a request error, not a
             // reason to take the node down (Elasticsearch exits on any Error that escapes a thread).
-            throw new ModelLoadException(spec.id(), "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: " + e.getMessage(), e);
+            throw loadFailure(entry, "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: ", e);
         }
         try {
             Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
             return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()));
         } catch (Exception | LinkageError e) {
             tokenizer.close();
-            throw new ModelLoadException(spec.id(), "[" + modelFile.getFileName() + "] is not a usable ONNX encoder: " + e.getMessage(), e);
+            throw loadFailure(entry, "[" + modelFile.getFileName() + "] is not a usable ONNX encoder: ", e);
         }
+    }
+
+    /**
+     * The native libraries' messages quote absolute paths: the node log keeps the full cause, the user sees the
+     * model's location instead, and no cause (whose message would carry the path) travels with the response.
+     */
+    private static ModelLoadException loadFailure(Entry entry, String problem, Throwable cause) {
+        logger.warn(() -> "model [" + entry.id() + "] could not be loaded", cause);
+        return new ModelLoadException(entry.id(), problem + withoutPaths(cause.getMessage(), entry), null);
+    }
+
+    private static String withoutPaths(String message, Entry entry) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.replace(entry.folder().toAbsolutePath().toString(), entry.location() + ":" + entry.id());
     }
 
     private static Optional<Entry> find(Path root, Location location, String id) {

@@ -1,0 +1,82 @@
+package io.longdoc.it;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads the JSONL corpora of {@code tests.shared.data} ({@code {"id","title","source","text","sections":[...]}} a line). */
+public final class Corpus {
+
+    /** One document; fields other than these are ignored. */
+    public record Document(String id, String title, String source, String text) {}
+
+    private Corpus() {}
+
+    /** {@code sotu.jsonl}: 230 State of the Union addresses, each at least 1,500 words. */
+    public static Path sotu() {
+        return file("sotu.jsonl");
+    }
+
+    /** {@code pydocs.jsonl}: 220 pages of the Python documentation. */
+    public static Path pydocs() {
+        return file("pydocs.jsonl");
+    }
+
+    /** The first {@code n} documents of a JSONL file, read lazily; fails if the file holds fewer. */
+    public static List<Document> first(Path file, int n) {
+        try (Stream<Document> documents = stream(file)) {
+            List<Document> out = documents.limit(n).toList();
+            if (out.size() < n) {
+                throw new IllegalStateException("[" + file + "] holds " + out.size() + " documents, " + n + " wanted");
+            }
+            return out;
+        }
+    }
+
+    /** The documents of a JSONL file, one line at a time; close the stream. */
+    public static Stream<Document> stream(Path file) {
+        BufferedReader reader;
+        try {
+            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read corpus [" + file + "]", e);
+        }
+        return reader.lines()
+            .filter(line -> !line.isBlank())
+            .map(line -> parse(file, line))
+            .onClose(() -> {
+                try {
+                    reader.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+    }
+
+    private static Document parse(Path file, String line) {
+        try {
+            Document document = JsonRest.MAPPER.readValue(line, Document.class);
+            if (document.id() == null || document.text() == null) {
+                throw new IllegalStateException("a line of [" + file + "] has no id or text");
+            }
+            return document;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a line of [" + file + "] is not a corpus document: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Path file(String name) {
+        Path file = HarnessConfig.sharedData().resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("corpus [" + file + "] not found (" + HarnessConfig.SHARED_DATA + ")");
+        }
+        return file;
+    }
+}

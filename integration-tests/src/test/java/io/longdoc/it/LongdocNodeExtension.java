@@ -1,0 +1,141 @@
+package io.longdoc.it;
+
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Gives integration tests the one Elasticsearch node of the JVM run, with the longdoc plugin
+ * installed and a deliberately corrupt operator model {@value #BROKEN_MODEL} in its config dir.
+ * The node is started by the first class that uses the extension, kept in the root store and
+ * stopped when the whole run ends. Test constructors and methods may declare parameters of type
+ * {@link ElasticsearchNode}, {@link RestClient} and {@link JsonRest}.
+ *
+ * <pre>
+ * {@literal @}ExtendWith(LongdocNodeExtension.class)
+ * class SomethingIT {
+ *     SomethingIT(JsonRest es) { ... }
+ * }
+ * </pre>
+ */
+public final class LongdocNodeExtension implements BeforeAllCallback, ParameterResolver {
+
+    /** Id of the operator model whose {@code model.onnx} is garbage. */
+    public static final String BROKEN_MODEL = "broken";
+
+    static final String BROKEN_MODEL_JSON = """
+        {"id":"broken","architecture":"bert","dims":384,"pooling":"mean","normalize":true,"max_tokens":512,\
+        "files":{"model":"model.onnx","tokenizer":"tokenizer.json"}}
+        """;
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LongdocNodeExtension.class);
+    private static final String KEY = "shared-node";
+
+    /** The shared node, started on first use. */
+    public static ElasticsearchNode node(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(KEY, key -> SharedNode.start(), SharedNode.class).get();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        // start (or fail) before the first test of the class, not inside it
+        node(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == ElasticsearchNode.class || type == RestClient.class || type == JsonRest.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ElasticsearchNode node = node(context);
+        Class<?> type = parameter.getParameter().getType();
+        if (type == ElasticsearchNode.class) {
+            return node;
+        }
+        if (type == RestClient.class) {
+            return node.restClient();
+        }
+        if (type == JsonRest.class) {
+            return new JsonRest(node.restClient());
+        }
+        throw new ParameterResolutionException("cannot resolve " + type);
+    }
+
+    /** Holds the node, or the failure to start it so that later classes fail fast instead of retrying. */
+    private static final class SharedNode implements ExtensionContext.Store.CloseableResource {
+        private final ElasticsearchNode node;
+        private final RuntimeException failure;
+
+        private SharedNode(ElasticsearchNode node, RuntimeException failure) {
+            this.node = node;
+            this.failure = failure;
+        }
+
+        static SharedNode start() {
+            try {
+                ElasticsearchNode node = build();
+                node.start();
+                System.out.println("NODE: " + node.name() + " started in " + node.startupMillis() + " ms (prepared in "
+                    + node.preparationMillis() + " ms: unzip, plugin install, config); http port " + node.httpPort()
+                    + ", logs in " + node.keptLogsDir());
+                return new SharedNode(node, null);
+            } catch (RuntimeException e) {
+                return new SharedNode(null, e);
+            }
+        }
+
+        private static ElasticsearchNode build() {
+            Optional<Path> plugin = HarnessConfig.pluginZip();
+            ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-it-0")
+                .distribution(HarnessConfig.distribution())
+                .javaHome(HarnessConfig.esJavaHome())
+                .workDir(HarnessConfig.workDir())
+                .logsDir(HarnessConfig.logsDir())
+                .plugin(plugin.orElse(null));
+            if (plugin.isPresent()) {
+                String broken = "longdoc/models/" + BROKEN_MODEL + "/";
+                builder.withConfigFile(broken + "model.json", BROKEN_MODEL_JSON.getBytes(StandardCharsets.UTF_8))
+                    .withConfigFile(broken + "model.onnx", garbage())
+                    .withConfigFileCopiedFrom(broken + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
+            } else {
+                System.out.println("[it] " + HarnessConfig.PLUGIN_ZIP + " is empty: starting a node WITHOUT the plugin (harness trial only)");
+            }
+            return builder.build();
+        }
+
+        /** Bytes that no ONNX parser accepts: a text line, then fixed pseudo-random noise. */
+        private static byte[] garbage() {
+            byte[] head = "this is not an ONNX model\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] bytes = new byte[8192];
+            new Random(20251122L).nextBytes(bytes);
+            System.arraycopy(head, 0, bytes, 0, head.length);
+            return bytes;
+        }
+
+        ElasticsearchNode get() {
+            if (failure != null) {
+                throw failure;
+            }
+            return node;
+        }
+
+        @Override
+        public void close() {
+            if (node != null) {
+                node.stop();
+                System.out.println("NODE: " + node.name() + " stopped; logs kept in " + node.keptLogsDir());
+            }
+        }
+    }
+}

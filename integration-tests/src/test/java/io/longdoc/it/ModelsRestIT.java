@@ -1,0 +1,138 @@
+package io.longdoc.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.longdoc.it.Fixtures.BGE;
+import static io.longdoc.it.Fixtures.MINILM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code GET _longdoc/models} and {@code GET _longdoc/models/<id>}. */
+@ExtendWith(LongdocNodeExtension.class)
+@Order(40)
+class ModelsRestIT {
+
+    private final JsonRest es;
+
+    ModelsRestIT(JsonRest es) {
+        this.es = es;
+    }
+
+    private static Map<String, JsonNode> byId(JsonRest.Reply reply) {
+        JsonNode models = reply.at("/models");
+        assertTrue(models.isArray(), "models should be an array: " + reply);
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        models.forEach(model -> out.put(model.path("id").asText(), model));
+        return out;
+    }
+
+    @Test
+    void theListShowsTheBundledModelsAndTheOperatorModel() {
+        JsonRest.Reply reply = es.get("/_longdoc/models").assertSuccess();
+        assertEquals(BGE, reply.at("/default_model").asText(), "default_model: " + reply);
+        Map<String, JsonNode> models = byId(reply);
+        assertTrue(models.keySet().containsAll(List.of(BGE, MINILM, LongdocNodeExtension.BROKEN_MODEL)),
+            "models listed: " + models.keySet());
+
+        assertModel(models.get(BGE), "plugin", "cls");
+        assertModel(models.get(MINILM), "plugin", "mean");
+        assertModel(models.get(LongdocNodeExtension.BROKEN_MODEL), "config", "mean");
+    }
+
+    private static void assertModel(JsonNode model, String location, String pooling) {
+        String id = model.path("id").asText();
+        assertEquals(location, model.path("location").asText(), id + " location: " + model);
+        assertEquals("bert", model.path("architecture").asText(), id + " architecture: " + model);
+        assertEquals(384, model.path("dims").asInt(), id + " dims: " + model);
+        assertEquals(pooling, model.path("pooling").asText(), id + " pooling: " + model);
+        assertTrue(model.path("normalize").isBoolean() && model.path("normalize").asBoolean(), id + " normalize: " + model);
+        assertEquals(512, model.path("max_tokens").asInt(), id + " max_tokens: " + model);
+        assertTrue(model.path("loaded").isBoolean(), id + " loaded should be a boolean: " + model);
+        JsonNode stats = model.path("stats");
+        for (String stat : List.of("inference_calls", "documents", "tokens", "total_latency_ms", "mean_latency_ms")) {
+            assertTrue(stats.path(stat).isNumber() && stats.path(stat).asDouble() >= 0, id + " stats." + stat + ": " + stats);
+        }
+    }
+
+    @Test
+    void theAnswerShowsNoFilesystemPath(ElasticsearchNode node) {
+        String raw = es.get("/_longdoc/models").assertSuccess().raw();
+        for (String path : List.of("/work", "/tmp", node.home().toString(), node.configDir().toString(),
+            HarnessConfig.workDir().toString(), System.getProperty("user.home"))) {
+            assertFalse(raw.contains(path), "the answer shows [" + path + "]: " + raw);
+        }
+        List<String> pathLike = new ArrayList<>();
+        collectPathLikeStrings(JsonRest.json(raw), pathLike);
+        assertTrue(pathLike.isEmpty(), "strings that look like absolute paths: " + pathLike);
+    }
+
+    private static void collectPathLikeStrings(JsonNode node, List<String> out) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            if (text.startsWith("/") || text.startsWith("file:") || text.matches("^[A-Za-z]:\\\\.*")) {
+                out.add(text);
+            }
+        }
+        node.forEach(child -> collectPathLikeStrings(child, out));
+    }
+
+    @Test
+    void theStatsOfAModelGrowWithIngest() {
+        JsonNode before = oneModel(MINILM);
+        String pipeline = "it-models-minilm";
+        Fixtures.createPipeline(es, pipeline, Fixtures.longDoc("text", MINILM));
+        Fixtures.createIndex(es, "it-models");
+        JsonRest.Bulk bulk = new JsonRest.Bulk();
+        for (Corpus.Document document : Corpus.first(Corpus.sotu(), 3)) {
+            bulk.index("it-models", document.id(), Fixtures.source(document));
+        }
+        Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?refresh=true&pipeline=" + pipeline, bulk), 3);
+        JsonNode after = oneModel(MINILM);
+
+        assertTrue(after.path("loaded").asBoolean(), "the model should be loaded after use: " + after);
+        JsonNode b = before.path("stats");
+        JsonNode a = after.path("stats");
+        assertTrue(a.path("inference_calls").asLong() > b.path("inference_calls").asLong(), "inference_calls: " + b + " -> " + a);
+        assertTrue(a.path("documents").asLong() >= b.path("documents").asLong() + 3, "documents: " + b + " -> " + a);
+        assertTrue(a.path("tokens").asLong() > b.path("tokens").asLong(), "tokens: " + b + " -> " + a);
+        assertTrue(a.path("total_latency_ms").asDouble() >= b.path("total_latency_ms").asDouble(), "total_latency_ms: " + b + " -> " + a);
+        assertTrue(a.path("mean_latency_ms").asDouble() > 0, "mean_latency_ms after inference: " + a);
+    }
+
+    private JsonNode oneModel(String id) {
+        JsonRest.Reply reply = es.get("/_longdoc/models/" + id).assertSuccess();
+        JsonNode models = reply.at("/models");
+        assertEquals(1, models.size(), "one model expected: " + reply);
+        assertEquals(id, models.get(0).path("id").asText(), "the model asked for: " + reply);
+        return models.get(0);
+    }
+
+    @Test
+    void anUnknownModelIs404() {
+        JsonRest.Reply reply = es.get("/_longdoc/models/no-such-model");
+        assertEquals(404, reply.status(), "GET an unknown model: " + reply);
+        assertTrue(reply.errorReasons().contains("no-such-model"), "the error should name the model: " + reply.errorReasons());
+    }
+
+    /** Path segments as sent; Elasticsearch decodes them to {@code ../x}, {@code A/B} and {@code %2e%2e}. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"..%2Fx", "A%2FB", "%252e%252e"})
+    void anInvalidModelIdIs400(String encodedId) {
+        JsonRest.Reply reply = es.get("/_longdoc/models/" + encodedId);
+        assertEquals(400, reply.status(), "GET model [" + encodedId + "]: " + reply);
+        assertTrue(reply.errorReasons().toLowerCase(Locale.ROOT).contains("invalid model id"),
+            "the error should say [invalid model id]: " + reply.errorReasons());
+    }
+}

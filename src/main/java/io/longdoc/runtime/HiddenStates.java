@@ -21,15 +21,23 @@ public record HiddenStates(float[] values, int tokens, int dims) {
 
     /** The mean of all rows (the sequence holds no padding: one document per run). */
     public float[] mean() {
+        return meanOfRows(0, tokens);
+    }
+
+    /** The mean of rows {@code [from, to)}: a section's vector, taken from the one pass over the whole document. */
+    public float[] meanOfRows(int from, int to) {
+        if (from < 0 || to > tokens || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a non-empty range of " + tokens);
+        }
         float[] out = new float[dims];
-        for (int t = 0; t < tokens; t++) {
+        for (int t = from; t < to; t++) {
             int row = t * dims;
             for (int i = 0; i < dims; i++) {
                 out[i] += values[row + i];
             }
         }
         for (int i = 0; i < dims; i++) {
-            out[i] /= tokens;
+            out[i] /= (to - from);
         }
         return out;
     }

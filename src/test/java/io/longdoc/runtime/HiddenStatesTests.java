@@ -21,6 +21,13 @@ class HiddenStatesTests {
     }
 
     @Test
+    void meanOfRowsAveragesASpan() {
+        assertArrayEquals(new float[] { 4, 5 }, states.meanOfRows(1, 3), 1e-6f);
+        assertThrows(IllegalArgumentException.class, () -> states.meanOfRows(2, 2));
+        assertThrows(IllegalArgumentException.class, () -> states.meanOfRows(0, 4));
+    }
+
+    @Test
     void normalizeGivesUnitLength() {
         float[] v = HiddenStates.normalize(new float[] { 3, 4 });
         assertArrayEquals(new float[] { 0.6f, 0.8f }, v, 1e-6f);

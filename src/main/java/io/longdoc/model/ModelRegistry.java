@@ -46,14 +46,17 @@ public final class ModelRegistry implements AutoCloseable {
     private final Path operatorModels;
     private final String defaultModelId;
     private final OrtRuntime runtime;
+    private final CompiledModelCache compiledModels;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
 
-    public ModelRegistry(Path bundledModels, Path operatorModels, String defaultModelId, OrtRuntime runtime) {
+    /** @param compiledModels where graphs compiled from a spec's {@code compile} section are kept */
+    public ModelRegistry(Path bundledModels, Path operatorModels, String defaultModelId, OrtRuntime runtime, Path compiledModels) {
         this.bundledModels = bundledModels;
         this.operatorModels = operatorModels;
         this.defaultModelId = ModelId.validate(defaultModelId);
         this.runtime = runtime;
+        this.compiledModels = new CompiledModelCache(compiledModels);
     }
 
     public String defaultModelId() {
@@ -115,9 +118,19 @@ public final class ModelRegistry implements AutoCloseable {
         ModelSpec spec = entry.spec();
         Path modelFile = entry.folder().resolve(spec.modelFile());
         Path tokenizerFile = entry.folder().resolve(spec.tokenizerFile());
-        for (Path file : List.of(modelFile, tokenizerFile)) {
+        List<Path> required = spec.compile() == null
+            ? List.of(modelFile, tokenizerFile)
+            : java.util.stream.Stream.concat(GraphCompilation.weightFiles(spec, entry.folder()).stream(), java.util.stream.Stream.of(tokenizerFile)).toList();
+        for (Path file : required) {
             if (Files.isRegularFile(file) == false) {
                 throw new ModelLoadException(spec.id(), "file [" + file.getFileName() + "] named in its spec is missing", null);
+            }
+        }
+        if (spec.compile() != null) {
+            try {
+                modelFile = compiledModels.getOrCompile(spec, GraphCompilation.weightFiles(spec, entry.folder()), () -> GraphCompilation.compile(spec, entry.folder()));
+            } catch (Exception e) {
+                throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
             }
         }
         Tokenizer tokenizer;

@@ -112,10 +112,16 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin 
                 pluginDir.resolve("models"),
                 environment.configDir().resolve(NAME).resolve("models"),
                 LongDocSettings.DEFAULT_MODEL.get(settings),
-                runtime
+                runtime,
+                compiledModelsDir(environment)
             );
         }
         return registry;
+    }
+
+    /** Survives restarts under the node's data path (the entitlement policy grants exactly {@code <data>/longdoc}). */
+    private static Path compiledModelsDir(Environment environment) {
+        return environment.dataDirs()[0].resolve(NAME).resolve("compiled");
     }
 
     @Override

@@ -51,8 +51,17 @@ class ModelRegistryTests {
         Path badSpec = Files.createDirectories(operator.resolve("bad-spec"));
         Files.writeString(badSpec.resolve("model.json"), TestModels.spec("bad-spec", 384, "mean").replace("384", "-1"));
 
+        Path longMini = Files.createDirectories(operator.resolve("long-mini"));
+        Files.writeString(longMini.resolve("model.json"), """
+            {"id": "long-mini", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 2048,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+             "compile": {"weights": "onnx_export", "longify": true, "attention": {"type": "sliding_window", "window": 64}}}
+            """);
+        Files.createSymbolicLink(longMini.resolve("model.onnx"), TestModels.miniLmOnnx());
+        Files.createSymbolicLink(longMini.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
+
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, operator, "mini", runtime);
+        registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"));
     }
 
     @AfterAll
@@ -64,8 +73,8 @@ class ModelRegistryTests {
     @Test
     void listsBothFoldersSortedWithErrorsForBadSpecs() {
         List<ModelRegistry.Entry> entries = registry.list();
-        assertEquals(List.of("bad-spec", "corrupt", "mini", "missing-file", "wrong-dims"), entries.stream().map(ModelRegistry.Entry::id).toList());
-        ModelRegistry.Entry mini = entries.get(2);
+        assertEquals(List.of("bad-spec", "corrupt", "long-mini", "mini", "missing-file", "wrong-dims"), entries.stream().map(ModelRegistry.Entry::id).toList());
+        ModelRegistry.Entry mini = entries.get(3);
         assertEquals(ModelRegistry.Location.PLUGIN, mini.location());
         assertEquals(Pooling.MEAN, mini.spec().pooling(), "the bundled spec wins over the operator folder of the same id");
         ModelRegistry.Entry bad = entries.get(0);
@@ -95,6 +104,35 @@ class ModelRegistryTests {
         float[] expected = { 0.0677f, 0.0635f, 0.0487f, 0.0793f, 0.0374f, 0.0027f, 0.0394f, -0.0071f };
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], v[i], 1e-3, "dimension " + i);
+        }
+    }
+
+    @Test
+    void compiledLongModelReadsPast512TokensAndAgreesWithTheOriginalOnShortText() throws Exception {
+        LoadedModel longMini = registry.load("long-mini");
+        LoadedModel mini = registry.load("mini");
+        String sentence = "Government of the people, by the people, for the people, shall not perish from the earth.";
+        // n ≤ window: the sliding window sees every token, so the longified model computes what the original does
+        float[] expected = mini.embed(mini.tokenize(sentence));
+        float[] actual = longMini.embed(longMini.tokenize(sentence));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4, "dimension " + i);
+        }
+        var longText = longMini.tokenize("Liberty and union, now and forever, one and inseparable. ".repeat(120));
+        assertTrue(longText.length() > 1200);
+        assertEquals(384, longMini.embed(longText).length, "1,200+ tokens in one pass, no truncation");
+
+        Path compiled = root.resolve("compiled");
+        try (var files = Files.list(compiled)) {
+            List<Path> graphs = files.toList();
+            assertEquals(1, graphs.size(), "one cached graph: " + graphs);
+            assertTrue(graphs.get(0).getFileName().toString().matches("long-mini-[0-9a-f]{16}\\.onnx"));
+            long modified = Files.getLastModifiedTime(graphs.get(0)).toMillis();
+            // a second registry (a node restart) finds the graph instead of compiling it again
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled)) {
+                restarted.load("long-mini");
+            }
+            assertEquals(modified, Files.getLastModifiedTime(graphs.get(0)).toMillis());
         }
     }
 

@@ -1,0 +1,341 @@
+package io.longdoc.graph;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
+import com.google.protobuf.ByteString;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Appends standard-op nodes and constants to an ONNX graph, giving every value a unique name. A branch writer (the
+ * body of an {@code If}) puts its nodes in its own graph but its constants in the root graph, which the branch sees
+ * as outer scope; names stay unique across all of them.
+ */
+final class OnnxGraphWriter {
+
+    static final int OPSET = 17;
+    /** IR version 8 is the one that goes with opset 17. */
+    private static final int IR_VERSION = 8;
+    /** A Slice end meaning "to the end of the axis". */
+    static final long TO_END = Long.MAX_VALUE;
+
+    /** Protobuf cannot write a message of 2 GB or more, and this writer keeps every weight inside the model. */
+    private static final long MAX_INITIALIZER_BYTES = Integer.MAX_VALUE - (64L << 20);
+
+    private final GraphProto.Builder graph;
+    private final OnnxGraphWriter root;
+    private final int[] counter;
+    private long initializerBytes;
+
+    OnnxGraphWriter(String name) {
+        this.graph = GraphProto.newBuilder().setName(name);
+        this.root = this;
+        this.counter = new int[1];
+    }
+
+    private OnnxGraphWriter(OnnxGraphWriter parent, String name) {
+        this.root = parent.root;
+        this.counter = parent.counter;
+        this.graph = GraphProto.newBuilder().setName(fresh(name));
+    }
+
+    OnnxGraphWriter branch(String name) {
+        return new OnnxGraphWriter(this, name);
+    }
+
+    /** The finished body of a branch that yields one float tensor. */
+    GraphProto branchGraph(String output) {
+        graph.addOutput(valueInfo(output, TensorProto.DataType.FLOAT, null));
+        return graph.build();
+    }
+
+    byte[] toModelBytes() {
+        ModelProto model = ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName("longdoc")
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setGraph(graph)
+            .build();
+        return model.toByteArray();
+    }
+
+    private String fresh(String hint) {
+        return hint + "_" + counter[0]++;
+    }
+
+    // ---- graph inputs, outputs, constants
+
+    /** A graph input; each dim is a number or a symbolic name (dynamic). */
+    String input(String name, TensorProto.DataType type, String... dims) {
+        graph.addInput(valueInfo(name, type, dims));
+        return name;
+    }
+
+    void output(String value, String name, TensorProto.DataType type, String... dims) {
+        graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name).addInput(value).addOutput(name));
+        graph.addOutput(valueInfo(name, type, dims));
+    }
+
+    /** A float initializer in the root graph under its own (unique) name, e.g. a weight. */
+    String weight(String name, FloatTensor tensor) {
+        return floats(name, tensor.data(), tensor.shape());
+    }
+
+    String floats(float[] values, int... shape) {
+        return floats(fresh("const"), values, shape);
+    }
+
+    private String floats(String name, float[] values, int... shape) {
+        root.initializerBytes += (long) values.length * Float.BYTES;
+        if (root.initializerBytes > MAX_INITIALIZER_BYTES) {
+            throw new IllegalArgumentException("the weights exceed the 2 GB an ONNX model can hold without external data");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int dim : shape) {
+            tensor.addDims(dim);
+        }
+        root.graph.addInitializer(tensor);
+        return name;
+    }
+
+    String floatScalar(float value) {
+        return floats(new float[] { value });
+    }
+
+    /** A 1-D int64 constant, the form shapes, axes and pads take. */
+    String longs(long... values) {
+        return longTensor(values, new long[] { values.length });
+    }
+
+    String longScalar(long value) {
+        return longTensor(new long[] { value }, new long[0]);
+    }
+
+    private String longTensor(long[] values, long[] dims) {
+        String name = fresh("const");
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber());
+        for (long dim : dims) {
+            tensor.addDims(dim);
+        }
+        for (long value : values) {
+            tensor.addInt64Data(value);
+        }
+        root.graph.addInitializer(tensor);
+        return name;
+    }
+
+    // ---- nodes
+
+    String op(String type, List<String> inputs, AttributeProto... attributes) {
+        return ops(type, 1, inputs, attributes).get(0);
+    }
+
+    List<String> ops(String type, int outputs, List<String> inputs, AttributeProto... attributes) {
+        NodeProto.Builder node = NodeProto.newBuilder().setOpType(type).addAllInput(inputs).addAllAttribute(Arrays.asList(attributes));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < outputs; i++) {
+            String name = fresh(type.toLowerCase(java.util.Locale.ROOT));
+            node.addOutput(name);
+            names.add(name);
+        }
+        graph.addNode(node.setName(names.get(0)));
+        return names;
+    }
+
+    static AttributeProto attr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto attr(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    static AttributeProto attr(String name, GraphProto value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(value).build();
+    }
+
+    static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long value : values) {
+            attribute.addInts(value);
+        }
+        return attribute.build();
+    }
+
+    // ---- the ops the encoder uses
+
+    String add(String a, String b) {
+        return op("Add", List.of(a, b));
+    }
+
+    String sub(String a, String b) {
+        return op("Sub", List.of(a, b));
+    }
+
+    String mul(String a, String b) {
+        return op("Mul", List.of(a, b));
+    }
+
+    String div(String a, String b) {
+        return op("Div", List.of(a, b));
+    }
+
+    String matMul(String a, String b) {
+        return op("MatMul", List.of(a, b));
+    }
+
+    /** y = x · weight + bias with the weights as named initializers. */
+    String linear(String x, Linear linear, String name) {
+        return add(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
+    }
+
+    String layerNorm(String x, LayerNormWeights norm, float epsilon, String name) {
+        return op(
+            "LayerNormalization",
+            List.of(x, weight(name + ".gamma", norm.gamma()), weight(name + ".beta", norm.beta())),
+            attr("axis", -1L),
+            attr("epsilon", epsilon)
+        );
+    }
+
+    String reshape(String x, long... shape) {
+        return reshape(x, longs(shape));
+    }
+
+    String reshape(String x, String shape) {
+        return op("Reshape", List.of(x, shape));
+    }
+
+    String transpose(String x, long... perm) {
+        return op("Transpose", List.of(x), ints("perm", perm));
+    }
+
+    /** Swaps the last two axes of a tensor of the given rank. */
+    String transposeLastTwo(String x, int rank) {
+        long[] perm = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+        }
+        perm[rank - 2] = rank - 1;
+        perm[rank - 1] = rank - 2;
+        return transpose(x, perm);
+    }
+
+    String unsqueeze(String x, long... axes) {
+        return op("Unsqueeze", List.of(x, longs(axes)));
+    }
+
+    /** Drops every axis of size 1: a [1] tensor becomes a scalar. */
+    String squeeze(String x) {
+        return op("Squeeze", List.of(x));
+    }
+
+    String squeeze(String x, long... axes) {
+        return op("Squeeze", List.of(x, longs(axes)));
+    }
+
+    String concat(long axis, String... inputs) {
+        return op("Concat", List.of(inputs), attr("axis", axis));
+    }
+
+    String slice(String x, long axis, long start, long end) {
+        return op("Slice", List.of(x, longs(start), longs(end), longs(axis)));
+    }
+
+    /** Slice with start and end given as [1] int64 tensors. */
+    String slice(String x, long axis, String start, String end) {
+        return op("Slice", List.of(x, start, end, longs(axis)));
+    }
+
+    String gather(String data, String indices, long axis) {
+        return op("Gather", List.of(data, indices), attr("axis", axis));
+    }
+
+    String where(String condition, String ifTrue, String ifFalse) {
+        return op("Where", List.of(condition, ifTrue, ifFalse));
+    }
+
+    String cast(String x, TensorProto.DataType to) {
+        return op("Cast", List.of(x), attr("to", (long) to.getNumber()));
+    }
+
+    String softmax(String x) {
+        return op("Softmax", List.of(x), attr("axis", -1L));
+    }
+
+    /** Size of one axis as a [1] int64 tensor. */
+    String dim(String x, long axis) {
+        return shape(x, axis, axis + 1);
+    }
+
+    /** Sizes of axes [start, end) as a 1-D int64 tensor. */
+    String shape(String x, long start, long end) {
+        return op("Shape", List.of(x), attr("start", start), attr("end", end));
+    }
+
+    /** [start, limit) in steps of 1; start and limit are int64 scalars. */
+    String range(String start, String limit) {
+        return op("Range", List.of(start, limit, longScalar(1)));
+    }
+
+    /** Zero-pads the end of one axis of a tensor of the given rank by {@code amount} ([1] int64). */
+    String padEnd(String x, int rank, int axis, String amount) {
+        String[] parts = new String[2 * rank];
+        for (int i = 0; i < 2 * rank; i++) {
+            parts[i] = i == rank + axis ? amount : longs(0);
+        }
+        return op("Pad", List.of(x, concat(0, parts)));
+    }
+
+    /** Zero-pads one axis by {@code before} and {@code after} entries on each side. */
+    String pad(String x, int rank, int axis, long before, long after) {
+        long[] pads = new long[2 * rank];
+        pads[axis] = before;
+        pads[rank + axis] = after;
+        return op("Pad", List.of(x, longs(pads)));
+    }
+
+    /** Indices of the k largest values along an axis, largest first; k is a [1] int64 tensor. */
+    String topKIndices(String x, String k, long axis) {
+        return ops("TopK", 2, List.of(x, k), attr("axis", axis), attr("largest", 1L), attr("sorted", 1L)).get(1);
+    }
+
+    String ifThenElse(String condition, GraphProto thenBranch, GraphProto elseBranch) {
+        return op("If", List.of(condition), attr("then_branch", thenBranch), attr("else_branch", elseBranch));
+    }
+
+    private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, String[] dims) {
+        TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber());
+        if (dims != null) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (String dim : dims) {
+                TensorShapeProto.Dimension.Builder dimension = TensorShapeProto.Dimension.newBuilder();
+                if (dim.chars().allMatch(Character::isDigit)) {
+                    dimension.setDimValue(Long.parseLong(dim));
+                } else {
+                    dimension.setDimParam(dim);
+                }
+                shape.addDim(dimension);
+            }
+            tensor.setShape(shape);
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+    }
+}

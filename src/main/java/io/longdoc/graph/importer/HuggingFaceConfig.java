@@ -1,0 +1,188 @@
+package io.longdoc.graph.importer;
+
+import org.elasticsearch.common.xcontent.XContentHelper;
+import org.elasticsearch.xcontent.XContentType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What longdoc reads from a Hugging Face {@code config.json}; absent keys take the defaults of the transformers
+ * config class of that {@code model_type}.
+ *
+ * @param attentionWindow   Longformer: the two-sided window per layer, as Hugging Face stores it (else null)
+ * @param attentionDilation Longformer (original allenai configs only): dilation per layer (else null)
+ * @param attentionType     BigBird: block_sparse or original_full (else null)
+ * @param useBias           BigBird: whether query/key/value have biases
+ */
+record HuggingFaceConfig(
+    String modelType,
+    int hiddenSize,
+    int numHeads,
+    int intermediateSize,
+    int numLayers,
+    int maxPositions,
+    int padTokenId,
+    float layerNormEps,
+    String hiddenAct,
+    int[] attentionWindow,
+    int[] attentionDilation,
+    String attentionType,
+    int blockSize,
+    int numRandomBlocks,
+    boolean useBias
+) {
+
+    static final String FILE = "config.json";
+    static final Set<String> MODEL_TYPES = Set.of("bert", "roberta", "longformer", "big_bird");
+    /** Activations the graph computes as GELU; the tanh forms differ from erf GELU by under 1e-3. */
+    static final Set<String> GELU = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_python");
+
+    static HuggingFaceConfig read(Path folder) throws IOException {
+        Map<String, Object> map;
+        try (InputStream in = Files.newInputStream(folder.resolve(FILE))) {
+            map = XContentHelper.convertToMap(XContentType.JSON.xContent(), in, false);
+        } catch (NoSuchFileException e) {
+            throw new IOException("[" + folder.getFileName() + "] has no " + FILE, e);
+        } catch (RuntimeException e) {
+            throw new IOException("[" + FILE + "] is not valid JSON: " + e.getMessage(), e);
+        }
+        return parse(map);
+    }
+
+    static HuggingFaceConfig parse(Map<String, Object> map) {
+        String type = string(map, "model_type", null);
+        if (type == null || MODEL_TYPES.contains(type) == false) {
+            throw new IllegalArgumentException("[" + FILE + "] has model_type [" + type + "], expected one of " + MODEL_TYPES);
+        }
+        boolean robertaFamily = type.equals("roberta") || type.equals("longformer");
+        String positionType = string(map, "position_embedding_type", "absolute");
+        if (positionType.equals("absolute") == false) {
+            throw new IllegalArgumentException("[" + FILE + "] has position_embedding_type [" + positionType + "]; only absolute positions are supported");
+        }
+        String act = string(map, "hidden_act", type.equals("big_bird") ? "gelu_new" : "gelu");
+        if (GELU.contains(act) == false) {
+            throw new IllegalArgumentException("[" + FILE + "] has hidden_act [" + act + "]; the encoder graph computes GELU, one of " + GELU);
+        }
+        if (type.equals("big_bird") && bool(map, "rescale_embeddings", false)) {
+            throw new IllegalArgumentException("[" + FILE + "] has rescale_embeddings true, which is not supported");
+        }
+        int layers = integer(map, "num_hidden_layers", 12);
+        int[] window = null;
+        int[] dilation = null;
+        if (type.equals("longformer")) {
+            window = perLayer(map, "attention_window", 512, layers);
+            for (int w : window) {
+                if (w < 2 || w % 2 != 0) {
+                    throw new IllegalArgumentException("[" + FILE + "] attention_window values must be positive and even (two-sided), got " + w);
+                }
+            }
+            if (map.containsKey("attention_dilation")) {
+                dilation = perLayer(map, "attention_dilation", 1, layers);
+            }
+        }
+        String attentionType = null;
+        if (type.equals("big_bird")) {
+            attentionType = string(map, "attention_type", "block_sparse");
+            if (attentionType.equals("block_sparse") == false && attentionType.equals("original_full") == false) {
+                throw new IllegalArgumentException("[" + FILE + "] has attention_type [" + attentionType + "], expected block_sparse or original_full");
+            }
+        }
+        return new HuggingFaceConfig(
+            type,
+            integer(map, "hidden_size", 768),
+            integer(map, "num_attention_heads", 12),
+            integer(map, "intermediate_size", 3072),
+            layers,
+            integer(map, "max_position_embeddings", type.equals("big_bird") ? 4096 : 512),
+            integer(map, "pad_token_id", robertaFamily ? 1 : 0),
+            number(map, "layer_norm_eps", 1e-12f),
+            act,
+            window,
+            dilation,
+            attentionType,
+            integer(map, "block_size", 64),
+            integer(map, "num_random_blocks", 3),
+            bool(map, "use_bias", true)
+        );
+    }
+
+    /** RoBERTa-family models number positions from pad_token_id + 1. */
+    int positionOffset() {
+        return modelType.equals("roberta") || modelType.equals("longformer") ? padTokenId + 1 : 0;
+    }
+
+    private static String string(Map<String, Object> map, String key, String defaultValue) {
+        Object value = map.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be a string, got [" + value + "]");
+    }
+
+    private static int integer(Map<String, Object> map, String key, int defaultValue) {
+        Object value = map.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Integer i) {
+            return i;
+        }
+        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be an integer, got [" + value + "]");
+    }
+
+    private static float number(Map<String, Object> map, String key, float defaultValue) {
+        Object value = map.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Number n) {
+            return n.floatValue();
+        }
+        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be a number, got [" + value + "]");
+    }
+
+    private static boolean bool(Map<String, Object> map, String key, boolean defaultValue) {
+        Object value = map.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be true or false, got [" + value + "]");
+    }
+
+    /** An integer for every layer, or one list entry per layer. */
+    private static int[] perLayer(Map<String, Object> map, String key, int defaultValue, int layers) {
+        Object value = map.get(key);
+        int[] out = new int[layers];
+        if (value == null || value instanceof Integer) {
+            java.util.Arrays.fill(out, value == null ? defaultValue : (Integer) value);
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            if (list.size() != layers) {
+                throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] has " + list.size() + " entries for " + layers + " layers");
+            }
+            for (int l = 0; l < layers; l++) {
+                if (list.get(l) instanceof Integer i) {
+                    out[l] = i;
+                } else {
+                    throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must hold integers, got [" + list.get(l) + "]");
+                }
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be an integer or a list of integers, got [" + value + "]");
+    }
+}

@@ -1,0 +1,65 @@
+package io.longdoc.graph.importer;
+
+import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.EncoderConfig;
+import io.longdoc.graph.EncoderWeights;
+import io.longdoc.graph.FloatTensor;
+
+/**
+ * The Longformer warm start: a short-context encoder (512 positions) becomes a long one by extending its position
+ * table with copies of the learned rows, in order, and swapping full attention for a sparse pattern; every other
+ * weight is kept. RoBERTa-family tables keep their first {@code positionOffset} rows (the padding rows) in place
+ * and repeat only the rows after them, as the Longformer paper's conversion script does. With n ≤ window the
+ * result computes what the original computes.
+ */
+public final class Longify {
+
+    private Longify() {}
+
+    /** Extends to {@code targetTokens} tokens with a sliding window of one-sided size {@code window} on every layer. */
+    public static ImportedModel longify(EncoderWeights source, int targetTokens, int window) {
+        return longify(source, targetTokens, AttentionPattern.SlidingWindow.uniform(source.config().numLayers(), window));
+    }
+
+    /** Extends to {@code targetTokens} tokens (position rows after the offset) and pairs the weights with {@code pattern}. */
+    public static ImportedModel longify(EncoderWeights source, int targetTokens, AttentionPattern pattern) {
+        EncoderConfig config = source.config();
+        if (targetTokens < config.maxTokens()) {
+            throw new IllegalArgumentException(
+                "longify target of " + targetTokens + " tokens is shorter than the model's " + config.maxTokens() + "; it can only extend"
+            );
+        }
+        if (pattern instanceof AttentionPattern.SlidingWindow sliding && sliding.windows().length != config.numLayers()) {
+            throw new IllegalArgumentException("the sliding window has " + sliding.windows().length + " layers, the model " + config.numLayers());
+        }
+        int rows = Math.addExact(targetTokens, config.positionOffset());
+        FloatTensor table = extendPositions(source.positionEmbeddings(), config.positionOffset(), rows);
+        return new ImportedModel(source.withPositions(config.withMaxPositions(rows), table), pattern);
+    }
+
+    /**
+     * A table of {@code rows} rows: the first {@code offset} rows as they are, then the learned rows
+     * {@code offset..} repeated in order: {@code new[offset + i] = old[offset + i mod (oldRows − offset)]}.
+     */
+    public static FloatTensor extendPositions(FloatTensor table, int offset, int rows) {
+        if (table.rank() != 2) {
+            throw new IllegalArgumentException("the position table must be a matrix, shape is " + java.util.Arrays.toString(table.shape()));
+        }
+        int oldRows = table.dim(0), d = table.dim(1);
+        int learned = oldRows - offset;
+        if (offset < 0 || learned < 1) {
+            throw new IllegalArgumentException("position offset " + offset + " leaves no learned rows in a table of " + oldRows);
+        }
+        if (rows < oldRows) {
+            throw new IllegalArgumentException("cannot extend a table of " + oldRows + " position rows to " + rows);
+        }
+        float[] out = new float[Math.multiplyExact(rows, d)];
+        System.arraycopy(table.data(), 0, out, 0, offset * d);
+        for (int row = offset; row < rows; ) {
+            int count = Math.min(learned, rows - row);
+            System.arraycopy(table.data(), offset * d, out, row * d, count * d);
+            row += count;
+        }
+        return FloatTensor.of(out, rows, d);
+    }
+}

@@ -95,7 +95,7 @@ cluster.routing.allocation.disk.threshold_enabled: false
 YML
 
 echo "==> starting Elasticsearch on $URL"
-export ES_JAVA_HOME="$JAVA_HOME" ES_JAVA_OPTS="-Xms1g -Xmx1g"
+export ES_JAVA_HOME="$JAVA_HOME" ES_JAVA_OPTS="-Xms2g -Xmx2g"
 if [ "$(id -u)" = 0 ]; then
   # Elasticsearch refuses to run as root: run it as an unprivileged user made for it.
   id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"

@@ -15,7 +15,12 @@ import java.util.stream.Stream;
 public final class Corpus {
 
     /** One document; fields other than these are ignored. */
-    public record Document(String id, String title, String source, String text) {}
+    public record Document(String id, String title, String source, String text) {
+        /** The same document cut to its first {@code words} words (keeps the suite's encoding time bounded). */
+        public Document opening(int words) {
+            return new Document(id, title, source, Texts.firstWords(text, words));
+        }
+    }
 
     private Corpus() {}
 

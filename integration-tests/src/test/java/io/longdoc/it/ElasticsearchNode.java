@@ -639,7 +639,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         private Path javaHome;
         private Path workDir;
         private Path logsDir;
-        private String heap = "1g";
+        private String heap = "2g";
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, Function<Path, byte[]>> configFiles = new LinkedHashMap<>();
@@ -685,7 +685,7 @@ public final class ElasticsearchNode implements AutoCloseable {
             return this;
         }
 
-        /** Heap size for {@code -Xms} and {@code -Xmx}; default {@code 1g}. */
+        /** Heap size for {@code -Xms} and {@code -Xmx}; default {@code 2g} (compiling a long model's graph happens on the heap). */
         public Builder heap(String heap) {
             this.heap = heap;
             return this;

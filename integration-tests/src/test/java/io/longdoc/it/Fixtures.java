@@ -16,7 +16,8 @@ final class Fixtures {
     static final String MINILM = "all-minilm-l6-v2";
     static final String BGE = "bge-small-en-v1.5";
     static final int DIMS = 384;
-    static final int MAX_TOKENS = 512;
+    /** What the bundled (longified) models read in one pass. */
+    static final int MAX_TOKENS = 16384;
 
     private Fixtures() {}
 

@@ -46,19 +46,19 @@ class ModelsRestIT {
         assertTrue(models.keySet().containsAll(List.of(BGE, MINILM, LongdocNodeExtension.BROKEN_MODEL)),
             "models listed: " + models.keySet());
 
-        assertModel(models.get(BGE), "plugin", "cls");
-        assertModel(models.get(MINILM), "plugin", "mean");
-        assertModel(models.get(LongdocNodeExtension.BROKEN_MODEL), "config", "mean");
+        assertModel(models.get(BGE), "plugin", "cls", Fixtures.MAX_TOKENS);
+        assertModel(models.get(MINILM), "plugin", "mean", Fixtures.MAX_TOKENS);
+        assertModel(models.get(LongdocNodeExtension.BROKEN_MODEL), "config", "mean", 512);
     }
 
-    private static void assertModel(JsonNode model, String location, String pooling) {
+    private static void assertModel(JsonNode model, String location, String pooling, int maxTokens) {
         String id = model.path("id").asText();
         assertEquals(location, model.path("location").asText(), id + " location: " + model);
         assertEquals("bert", model.path("architecture").asText(), id + " architecture: " + model);
         assertEquals(384, model.path("dims").asInt(), id + " dims: " + model);
         assertEquals(pooling, model.path("pooling").asText(), id + " pooling: " + model);
         assertTrue(model.path("normalize").isBoolean() && model.path("normalize").asBoolean(), id + " normalize: " + model);
-        assertEquals(512, model.path("max_tokens").asInt(), id + " max_tokens: " + model);
+        assertEquals(maxTokens, model.path("max_tokens").asInt(), id + " max_tokens: " + model);
         assertTrue(model.path("loaded").isBoolean(), id + " loaded should be a boolean: " + model);
         JsonNode stats = model.path("stats");
         for (String stat : List.of("inference_calls", "documents", "tokens", "total_latency_ms", "mean_latency_ms")) {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The default model at 512 … 16k tokens: dense vs sliding window (standard ONNX ops) vs the original on 512-token
+# chunks; prints a table and writes bench/results/encoder-lengths.{md,json}. Arguments pass through, e.g.
+#   bash bench/encoder-lengths.sh --lengths 512,1024,2048 --runs 3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/java-home.sh
+mvn -B -q -ntp test-compile
+mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.EncoderLengthBench -Dexec.classpathScope=test \
+  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false

@@ -133,6 +133,20 @@ class ModelRegistryTests {
                 restarted.load("long-mini");
             }
             assertEquals(modified, Files.getLastModifiedTime(graphs.get(0)).toMillis());
+
+            // a changed spec (another window) compiles a new graph and removes the stale one
+            Path spec = operator.resolve("long-mini/model.json");
+            Files.writeString(spec, Files.readString(spec).replace("\"window\": 64", "\"window\": 32"));
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled)) {
+                restarted.load("long-mini");
+            } finally {
+                Files.writeString(spec, Files.readString(spec).replace("\"window\": 32", "\"window\": 64"));
+            }
+            try (var after = Files.list(compiled)) {
+                List<Path> recompiled = after.toList();
+                assertEquals(1, recompiled.size(), "the stale graph is removed: " + recompiled);
+                assertFalse(recompiled.get(0).equals(graphs.get(0)), "a new key for the new spec");
+            }
         }
     }
 

@@ -1,0 +1,66 @@
+// The vectorised inner step of the CPU kernel: fold one tile of keys into the online-softmax state of one tile of
+// queries. One implementation per instruction set (tile_kernels_{avx512,avx2,generic}.cc, each compiled with its own
+// -m flags), chosen at run time; the rest of the kernel is ISA-neutral.
+//
+// Layout: the query tile is kept transposed (head dim × query columns) so that every vector runs across queries.
+// Scores are then computed as Sᵀ = K·Qᵀ by broadcasting single key elements straight from the K rows, and the
+// update acc += Pᵀᵀ·V broadcasts single V elements: neither K nor V is ever copied or transposed, only the query
+// tile is, once per work item.
+#ifndef LONGDOC_CPU_TILE_KERNELS_H_
+#define LONGDOC_CPU_TILE_KERNELS_H_
+
+#include <cstdint>
+
+namespace longdoc {
+namespace cpu {
+
+constexpr int kKeyTile = 64;           // keys folded per step
+constexpr int kMaxQueryTile = 64;      // query columns per work item (32 or 64; both multiples of every ISA's width)
+
+// Online-softmax state of one query tile; every array is 64-byte aligned.
+struct QueryTileState {
+  int columns = 0;        // 32 or 64
+  int head_dim = 0;
+  float* qt = nullptr;    // [head_dim][columns] queries, pre-scaled by 1/sqrt(head_dim), zero for unused columns
+  float* acc = nullptr;   // [head_dim][columns] running Σ p·v
+  float* max = nullptr;   // [columns] running max score (-inf: nothing seen yet)
+  float* sum = nullptr;   // [columns] running Σ p
+  float* scores = nullptr;  // [kKeyTile][columns] scratch
+  float* alpha = nullptr;   // [columns] scratch
+};
+
+// Up to kKeyTile keys. Key r is allowed for query columns [lo, hi) minus [xlo, xhi) when `ranged`, for every column
+// otherwise; its scores get `bias` added (log of its multiplicity; 0 mostly).
+struct KeyTile {
+  int count = 0;
+  bool ranged = false;
+  const float* k[kKeyTile];
+  const float* v[kKeyTile];
+  float bias[kKeyTile];
+  int lo[kKeyTile];
+  int hi[kKeyTile];
+  int xlo[kKeyTile];
+  int xhi[kKeyTile];
+};
+
+struct TileKernels {
+  const char* name;
+  // Folds `keys` (count ≥ 1) into `state`.
+  void (*attend)(const KeyTile& keys, QueryTileState& state);
+};
+
+// nullptr when the library was built without that variant; callers also check the CPU (see SelectTileKernels).
+const TileKernels* Avx512TileKernels();
+const TileKernels* Avx2TileKernels();
+const TileKernels* GenericTileKernels();
+
+// The best variant this CPU runs (AVX-512F, else AVX2+FMA, else generic).
+const TileKernels& SelectTileKernels();
+
+// Every variant this CPU can run, best first (for tests and benchmarks).
+int SupportedTileKernels(const TileKernels** out, int capacity);
+
+}  // namespace cpu
+}  // namespace longdoc
+
+#endif  // LONGDOC_CPU_TILE_KERNELS_H_

@@ -16,6 +16,15 @@ public final class TestModels {
         return Path.of(dir);
     }
 
+    /** The onnx-ops library Maven built (target/onnx-ops/liblongdoc_ops.so). */
+    public static io.longdoc.runtime.OpsLibrary opsLibrary() {
+        String file = System.getProperty("tests.longdoc.ops.library");
+        if (file == null) {
+            throw new IllegalStateException("system property [tests.longdoc.ops.library] is not set; run the tests through Maven");
+        }
+        return new io.longdoc.runtime.OpsLibrary(existing(Path.of(file)));
+    }
+
     public static Path miniLmOnnx() {
         return existing(sources().resolve("all-minilm-l6-v2/all-minilm-l6-v2.onnx"));
     }

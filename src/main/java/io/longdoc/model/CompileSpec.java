@@ -25,6 +25,8 @@ import java.util.Set;
  * @param randomBlocks random key blocks per query block (block_sparse)
  * @param seed      seed of the random layout (block_sparse)
  * @param randomMode seeded or hf_eval (block_sparse)
+ * @param fused     run the sparse attention through the onnx-ops kernel when the library is there (standard ops
+ *                  otherwise, reported in the model's stats)
  */
 public record CompileSpec(
     String weights,
@@ -35,14 +37,15 @@ public record CompileSpec(
     int blockSize,
     int randomBlocks,
     long seed,
-    AttentionPattern.RandomBlocks randomMode
+    AttentionPattern.RandomBlocks randomMode,
+    boolean fused
 ) implements ToXContentObject {
 
     public static final String ONNX_EXPORT = "onnx_export";
     public static final String HUGGINGFACE = "huggingface";
     private static final Set<String> WEIGHTS = Set.of(ONNX_EXPORT, HUGGINGFACE);
     private static final Set<String> PATTERNS = Set.of("dense", "sliding_window", "block_sparse");
-    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention");
+    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused");
     private static final Set<String> ATTENTION_KEYS = Set.of("type", "window", "dilation", "block_size", "random_blocks", "seed", "random_mode");
 
     public CompileSpec {
@@ -92,9 +95,13 @@ public record CompileSpec(
         if (longify instanceof Boolean == false) {
             throw new IllegalArgumentException("[compile.longify] must be true or false, got [" + longify + "]");
         }
+        Object fused = map.getOrDefault("fused", false);
+        if (fused instanceof Boolean == false) {
+            throw new IllegalArgumentException("[compile.fused] must be true or false, got [" + fused + "]");
+        }
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(String.valueOf(weights), (Boolean) longify, null, 0, null, 0, 0, 0, AttentionPattern.RandomBlocks.SEEDED);
+            return new CompileSpec(String.valueOf(weights), (Boolean) longify, null, 0, null, 0, 0, 0, AttentionPattern.RandomBlocks.SEEDED, (Boolean) fused);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
@@ -114,7 +121,8 @@ public record CompileSpec(
             intValue(attention, "block_size", 64),
             intValue(attention, "random_blocks", 3),
             intValue(attention, "seed", 0),
-            randomMode(attention.getOrDefault("random_mode", "seeded"))
+            randomMode(attention.getOrDefault("random_mode", "seeded")),
+            (Boolean) fused
         );
     }
 
@@ -163,6 +171,7 @@ public record CompileSpec(
         builder.startObject();
         builder.field("weights", weights);
         builder.field("longify", longify);
+        builder.field("fused", fused);
         if (attention != null) {
             builder.startObject("attention");
             builder.field("type", attention);

@@ -42,9 +42,12 @@ public final class CompiledModelCache {
         this.directory = directory;
     }
 
-    /** The compiled graph of {@code spec}, compiling and storing it when no file with its key exists yet. */
-    public Path getOrCompile(ModelSpec spec, List<Path> weightFiles, Compiler compiler) throws IOException {
-        String key = key(spec, weightFiles);
+    /**
+     * The compiled graph of {@code spec} in one {@code variant} (e.g. fused or standard attention), compiling and
+     * storing it when no file with its key exists yet.
+     */
+    public Path getOrCompile(ModelSpec spec, String variant, List<Path> weightFiles, Compiler compiler) throws IOException {
+        String key = key(spec, variant, weightFiles);
         Path compiled = directory.resolve(spec.id() + "-" + key + ".onnx");
         if (Files.isRegularFile(compiled)) {
             return compiled;
@@ -65,9 +68,10 @@ public final class CompiledModelCache {
         return compiled;
     }
 
-    static String key(ModelSpec spec, List<Path> weightFiles) throws IOException {
+    static String key(ModelSpec spec, String variant, List<Path> weightFiles) throws IOException {
         MessageDigest digest = sha256();
         digest.update(GRAPH_FORMAT.getBytes(StandardCharsets.UTF_8));
+        digest.update(variant.getBytes(StandardCharsets.UTF_8));
         XContentBuilder json = JsonXContent.contentBuilder();
         spec.toXContent(json, ToXContent.EMPTY_PARAMS);
         digest.update(Strings.toString(json).getBytes(StandardCharsets.UTF_8));

@@ -30,7 +30,8 @@ final class GraphCompilation {
         };
     }
 
-    static byte[] compile(ModelSpec spec, Path folder) throws IOException {
+    /** @param fused emit the onnx-ops {@code longdoc.SparseAttention} node instead of standard-op attention */
+    static byte[] compile(ModelSpec spec, Path folder, boolean fused) throws IOException {
         CompileSpec compile = spec.compile();
         ImportedModel imported = switch (compile.weights()) {
             case CompileSpec.ONNX_EXPORT -> OnnxExportImporter.importFile(folder.resolve(spec.modelFile()));
@@ -54,6 +55,6 @@ final class GraphCompilation {
                     + " tokens; set [compile.longify] to extend them"
             );
         }
-        return EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD);
+        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused));
     }
 }

@@ -13,12 +13,18 @@ public final class LoadedModel implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final Encoder encoder;
     private final ModelStats stats;
+    private final AttentionKernel attentionKernel;
 
-    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats) {
+    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats, AttentionKernel attentionKernel) {
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.stats = stats;
+        this.attentionKernel = attentionKernel;
+    }
+
+    public AttentionKernel attentionKernel() {
+        return attentionKernel;
     }
 
     public ModelSpec spec() {

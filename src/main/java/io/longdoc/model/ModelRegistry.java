@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
 import io.longdoc.text.Tokenizer;
 
@@ -47,16 +48,28 @@ public final class ModelRegistry implements AutoCloseable {
     private final String defaultModelId;
     private final OrtRuntime runtime;
     private final CompiledModelCache compiledModels;
+    private final OpsLibrary opsLibrary;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
 
-    /** @param compiledModels where graphs compiled from a spec's {@code compile} section are kept */
-    public ModelRegistry(Path bundledModels, Path operatorModels, String defaultModelId, OrtRuntime runtime, Path compiledModels) {
+    /**
+     * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
+     * @param opsLibrary     the fused kernels, used by specs that ask for them when the library registers
+     */
+    public ModelRegistry(
+        Path bundledModels,
+        Path operatorModels,
+        String defaultModelId,
+        OrtRuntime runtime,
+        Path compiledModels,
+        OpsLibrary opsLibrary
+    ) {
         this.bundledModels = bundledModels;
         this.operatorModels = operatorModels;
         this.defaultModelId = ModelId.validate(defaultModelId);
         this.runtime = runtime;
         this.compiledModels = new CompiledModelCache(compiledModels);
+        this.opsLibrary = opsLibrary;
     }
 
     public String defaultModelId() {
@@ -78,6 +91,11 @@ public final class ModelRegistry implements AutoCloseable {
 
     public boolean isLoaded(String id) {
         return loaded.containsKey(id);
+    }
+
+    /** How a loaded model runs its attention; empty when it is not loaded. */
+    public Optional<AttentionKernel> attentionKernel(String id) {
+        return Optional.ofNullable(loaded.get(id)).map(LoadedModel::attentionKernel);
     }
 
     public ModelStats stats(String id) {
@@ -126,13 +144,6 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new ModelLoadException(spec.id(), "file [" + file.getFileName() + "] named in its spec is missing", null);
             }
         }
-        if (spec.compile() != null) {
-            try {
-                modelFile = compiledModels.getOrCompile(spec, GraphCompilation.weightFiles(spec, entry.folder()), () -> GraphCompilation.compile(spec, entry.folder()));
-            } catch (Exception e) {
-                throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
-            }
-        }
         Tokenizer tokenizer;
         try {
             tokenizer = Tokenizer.load(tokenizerFile);
@@ -142,11 +153,58 @@ public final class ModelRegistry implements AutoCloseable {
             throw loadFailure(entry, "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: ", e);
         }
         try {
-            Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
-            return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()));
+            if (spec.compile() == null) {
+                Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
+                return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.AS_EXPORTED);
+            }
+            return openCompiled(entry, tokenizer);
+        } catch (ModelLoadException e) {
+            tokenizer.close();
+            throw e;
         } catch (Exception | LinkageError e) {
             tokenizer.close();
             throw loadFailure(entry, "[" + modelFile.getFileName() + "] is not a usable ONNX encoder: ", e);
+        }
+    }
+
+    /**
+     * Compiles (or finds in the cache) the model's graph and opens it: with the fused onnx-ops kernel when the spec
+     * asks for it and the library registers, otherwise with standard ops — the fallback is logged once per load and
+     * shown in the model's stats.
+     */
+    private LoadedModel openCompiled(Entry entry, Tokenizer tokenizer) throws Exception {
+        ModelSpec spec = entry.spec();
+        String fallback = null;
+        if (spec.compile().fused()) {
+            runtime.environment(); // the library check registers it, which needs the runtime loaded
+            fallback = opsLibrary.unavailableReason().orElse(null);
+            if (fallback == null) {
+                try {
+                    Path graph = compiled(entry, true);
+                    Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
+                    return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.FUSED);
+                } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
+                    fallback = "the fused graph could not be built or opened: " + withoutPaths(e.getMessage(), entry);
+                }
+            }
+            logger.warn("model [{}] runs its attention with standard ONNX ops instead of the fused kernel: {}", spec.id(), fallback);
+        }
+        Path graph = compiled(entry, false);
+        Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
+        return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.standard(fallback));
+    }
+
+    private Path compiled(Entry entry, boolean fused) {
+        ModelSpec spec = entry.spec();
+        try {
+            return compiledModels.getOrCompile(
+                spec,
+                fused ? "fused" : "standard",
+                GraphCompilation.weightFiles(spec, entry.folder()),
+                () -> GraphCompilation.compile(spec, entry.folder(), fused)
+            );
+        } catch (Exception | OutOfMemoryError e) {
+            throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.longdoc.ingest.LongDocProcessor;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.rest.RestModelsAction;
 import io.longdoc.runtime.NativeLibraries;
+import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
 
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -113,7 +114,8 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin 
                 environment.configDir().resolve(NAME).resolve("models"),
                 LongDocSettings.DEFAULT_MODEL.get(settings),
                 runtime,
-                compiledModelsDir(environment)
+                compiledModelsDir(environment),
+                OpsLibrary.bundled(pluginDir)
             );
         }
         return registry;

@@ -78,6 +78,11 @@ public final class RestModelsAction extends BaseRestHandler {
             builder.field("error", entry.error());
         }
         builder.field("loaded", registry.isLoaded(entry.id()));
+        var kernel = registry.attentionKernel(entry.id());
+        if (kernel.isPresent()) {
+            builder.field("attention");
+            kernel.get().toXContent(builder, ToXContent.EMPTY_PARAMS);
+        }
         builder.field("stats");
         registry.stats(entry.id()).toXContent(builder, ToXContent.EMPTY_PARAMS);
         builder.endObject();

@@ -34,7 +34,15 @@ public final class OrtRuntime implements AutoCloseable {
 
     /** Opens a session on an ONNX file; the caller owns (and closes) it. */
     public OrtSession openSession(Path modelFile) throws OrtException {
+        return openSession(modelFile, null);
+    }
+
+    /** Opens a session whose graph may use the fused ops of {@code ops} (null: standard ops only). */
+    public OrtSession openSession(Path modelFile, OpsLibrary ops) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (ops != null) {
+                ops.registerInto(options);
+            }
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

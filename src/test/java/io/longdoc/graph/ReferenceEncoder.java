@@ -9,23 +9,24 @@ import java.util.List;
  * compiled graphs against. Per layer and head it builds the full n×n table of how often query i sees key j (0: not
  * allowed; more than 1 only for HF_EVAL's repeated block 0), takes dense scores and a softmax over the allowed keys,
  * in double precision, with plain loops. Slow and simple on purpose; it shares no code with the graph builder.
+ * Public so that the importer tests can check imported checkpoints against it.
  */
-final class ReferenceEncoder {
+public final class ReferenceEncoder {
 
     /** hidden [batch][n][d]; logits [batch][n], null without a QA head. */
-    record Output(double[][][] hidden, double[][] startLogits, double[][] endLogits) {}
+    public record Output(double[][][] hidden, double[][] startLogits, double[][] endLogits) {}
 
     private final EncoderWeights weights;
     private final EncoderConfig config;
     private final AttentionPattern pattern;
 
-    ReferenceEncoder(EncoderWeights weights, AttentionPattern pattern) {
+    public ReferenceEncoder(EncoderWeights weights, AttentionPattern pattern) {
         this.weights = weights;
         this.config = weights.config();
         this.pattern = pattern;
     }
 
-    Output run(long[][] inputIds, long[][] attentionMask, long[][] globalAttentionMask) {
+    public Output run(long[][] inputIds, long[][] attentionMask, long[][] globalAttentionMask) {
         int batch = inputIds.length;
         double[][][] hidden = new double[batch][][];
         double[][] start = weights.qaOutputs() == null ? null : new double[batch][];

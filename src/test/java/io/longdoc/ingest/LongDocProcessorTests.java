@@ -48,7 +48,7 @@ class LongDocProcessorTests {
         Path bundled = Files.createDirectories(root.resolve("models"));
         TestModels.miniLmFolder(bundled, "mini", TestModels.spec("mini", 384, "mean"));
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime, root.resolve("compiled"));
+        registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary());
     }
 
     @AfterAll

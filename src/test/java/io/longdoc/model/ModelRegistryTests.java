@@ -61,7 +61,7 @@ class ModelRegistryTests {
         Files.createSymbolicLink(longMini.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
 
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"));
+        registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary());
     }
 
     @AfterAll
@@ -129,7 +129,7 @@ class ModelRegistryTests {
             assertTrue(graphs.get(0).getFileName().toString().matches("long-mini-[0-9a-f]{16}\\.onnx"));
             long modified = Files.getLastModifiedTime(graphs.get(0)).toMillis();
             // a second registry (a node restart) finds the graph instead of compiling it again
-            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled)) {
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary())) {
                 restarted.load("long-mini");
             }
             assertEquals(modified, Files.getLastModifiedTime(graphs.get(0)).toMillis());
@@ -137,7 +137,7 @@ class ModelRegistryTests {
             // a changed spec (another window) compiles a new graph and removes the stale one
             Path spec = operator.resolve("long-mini/model.json");
             Files.writeString(spec, Files.readString(spec).replace("\"window\": 64", "\"window\": 32"));
-            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled)) {
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary())) {
                 restarted.load("long-mini");
             } finally {
                 Files.writeString(spec, Files.readString(spec).replace("\"window\": 32", "\"window\": 64"));
@@ -146,6 +146,35 @@ class ModelRegistryTests {
                 List<Path> recompiled = after.toList();
                 assertEquals(1, recompiled.size(), "the stale graph is removed: " + recompiled);
                 assertFalse(recompiled.get(0).equals(graphs.get(0)), "a new key for the new spec");
+            }
+        }
+    }
+
+    @Test
+    void fusedSpecFallsBackToStandardOpsWhenTheLibraryIsMissingOrBroken(@TempDir Path scratch) throws Exception {
+        Path models = Files.createDirectories(scratch.resolve("models"));
+        Path folder = Files.createDirectories(models.resolve("fused-mini"));
+        Files.writeString(folder.resolve("model.json"), """
+            {"id": "fused-mini", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 1024,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+             "compile": {"weights": "onnx_export", "longify": true, "fused": true, "attention": {"type": "sliding_window", "window": 64}}}
+            """);
+        Files.createSymbolicLink(folder.resolve("model.onnx"), TestModels.miniLmOnnx());
+        Files.createSymbolicLink(folder.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
+        Path notALibrary = Files.writeString(scratch.resolve("liblongdoc_ops.so"), "not an ELF file");
+        String text = "We hold these truths to be self-evident, that all men are created equal.";
+        float[] reference = registry.load("mini").embed(registry.load("mini").tokenize(text));
+
+        for (var library : List.of(new io.longdoc.runtime.OpsLibrary(scratch.resolve("absent.so")), new io.longdoc.runtime.OpsLibrary(notALibrary))) {
+            try (ModelRegistry fallback = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), library)) {
+                LoadedModel model = fallback.load("fused-mini");
+                AttentionKernel kernel = fallback.attentionKernel("fused-mini").orElseThrow();
+                assertEquals("standard_ops", kernel.name());
+                assertTrue(kernel.fallbackReason().contains("not installed") || kernel.fallbackReason().contains("did not register"), kernel.fallbackReason());
+                float[] vector = model.embed(model.tokenize(text));
+                for (int i = 0; i < vector.length; i++) {
+                    assertEquals(reference[i], vector[i], 1e-4, "the fallback still computes the model");
+                }
             }
         }
     }

@@ -77,7 +77,12 @@ final class SyntheticCheckpoint {
     }
 
     static SyntheticCheckpoint bigBird(long seed) {
-        return new SyntheticCheckpoint("big_bird", "bert.", 64, seed).with("pad_token_id", 0).with("hidden_act", "gelu_new");
+        return bigBird(seed, 64);
+    }
+
+    /** BigBird with a position table of {@code positions} rows, for inputs long enough to be block sparse. */
+    static SyntheticCheckpoint bigBird(long seed, int positions) {
+        return new SyntheticCheckpoint("big_bird", "bert.", positions, seed).with("pad_token_id", 0).with("hidden_act", "gelu_new");
     }
 
     SyntheticCheckpoint with(String key, Object value) {

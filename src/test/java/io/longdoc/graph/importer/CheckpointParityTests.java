@@ -1,0 +1,297 @@
+package io.longdoc.graph.importer;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.EncoderConfig;
+import io.longdoc.graph.EncoderGraphBuilder;
+import io.longdoc.graph.GraphOptions;
+import io.longdoc.graph.ReferenceEncoder;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end from a Hugging Face checkpoint folder: synthetic checkpoints of every supported model_type (seeded random
+ * weights, config.json + model.safetensors) are imported with {@link HuggingFaceCheckpointImporter}, compiled with
+ * {@link EncoderGraphBuilder}, run in ONNX Runtime and compared with the plain Java {@link ReferenceEncoder} on the same
+ * imported weights and pattern, on a batch of two where one sequence is padded. Each case also checks that the
+ * checkpoint's structure (position offset, token types, windows, global tokens, block sparsity, QA head) is really in
+ * force, by changing it and watching the output move, or not.
+ */
+class CheckpointParityTests {
+
+    private static final double TOLERANCE = 1e-4;
+    /** What "the output changed" means: far above float noise. */
+    private static final double CHANGED = 1e-2;
+    /** What "the output did not change" means: the same computation on the real tokens, up to float noise. */
+    private static final double SAME = 1e-6;
+
+    private static OrtEnvironment environment;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startOrt() {
+        environment = OrtEnvironment.getEnvironment();
+    }
+
+    @Test
+    void bert() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.bert(101);
+        ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
+        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), model.weights().config());
+        assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
+        Batch batch = Batch.random(201, new int[] { 16, 11 }, new int[][] { {}, {} }, 0, hf.vocab);
+        Outputs base = assertParity("bert", model, batch);
+
+        // token_type_ids are all 0: row 1 of the token-type table is never read, row 0 always is
+        float[] types = hf.tensors.get("bert.embeddings.token_type_embeddings.weight");
+        shift(types, hf.hidden, 1);
+        Outputs row1 = assertParity("bert, token type row 1 changed", importFolder(hf, "bert-type1"), batch);
+        assertSame("token type row 1 (never read)", base, row1, batch);
+        shift(types, hf.hidden, 0);
+        Outputs row0 = assertParity("bert, token type row 0 changed", importFolder(hf, "bert-type0"), batch);
+        assertChanged("token type row 0 (added to every token)", base, row0, batch);
+    }
+
+    @Test
+    void roberta() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.roberta(102);
+        ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("roberta")));
+        assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f), model.weights().config());
+        assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
+        Batch batch = Batch.random(202, new int[] { 16, 9 }, new int[][] { {}, {} }, 1, hf.vocab);
+        Outputs base = assertParity("roberta", model, batch);
+
+        // positions count from padding_idx + 1 = 2: rows 0 and 1 never reach a real token, row 2 (the first token) does
+        float[] positions = hf.tensors.get("roberta.embeddings.position_embeddings.weight");
+        shift(positions, hf.hidden, 0);
+        shift(positions, hf.hidden, 1);
+        Outputs rows01 = assertParity("roberta, position rows 0-1 changed", importFolder(hf, "roberta-pos01"), batch);
+        assertSame("position rows 0-1 (below the offset)", base, rows01, batch);
+        shift(positions, hf.hidden, 2);
+        Outputs row2 = assertParity("roberta, position row 2 changed", importFolder(hf, "roberta-pos2"), batch);
+        assertChanged("position row 2 (the first token's)", base, row2, batch);
+    }
+
+    @Test
+    void longformer() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.longformer(103).with("attention_window", List.of(4, 6));
+        ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("longformer")));
+        assertEquals(2, model.weights().config().positionOffset());
+        AttentionPattern.SlidingWindow window = assertInstanceOf(AttentionPattern.SlidingWindow.class, model.pattern());
+        assertArrayEquals(new int[] { 2, 3 }, window.windows());
+        model.weights().layers().forEach(layer -> assertTrue(layer.hasGlobalProjections()));
+        // n = 32, the table's limit; globals: CLS in both, a question-like run in the first, one inside the padding
+        // of the second (not real, so not global)
+        Batch batch = Batch.random(203, new int[] { 32, 23 }, new int[][] { { 0, 1, 2, 17 }, { 0, 5, 27 } }, 1, hf.vocab);
+        Outputs base = assertParity("longformer w=[2,3]", model, batch);
+
+        // the checkpoint's windows are in force: wider windows on the same weights give another output
+        hf.with("attention_window", List.of(12, 20));
+        ImportedModel wider = importFolder(hf, "longformer-wide");
+        assertArrayEquals(new int[] { 6, 10 }, ((AttentionPattern.SlidingWindow) wider.pattern()).windows());
+        Outputs wide = assertParity("longformer w=[6,10]", wider, batch);
+        assertChanged("attention_window [4,6] -> [12,20]", base, wide, batch);
+
+        // the global tokens are in force, and go through query_global/key_global/value_global
+        Outputs noGlobals = assertParity("longformer, no global tokens", model, batch.withoutGlobals());
+        assertChanged("global tokens removed", base, noGlobals, batch);
+        for (String projection : List.of("query_global", "key_global", "value_global")) {
+            shift(hf.tensors.get("longformer.encoder.layer.0.attention.self." + projection + ".bias"), hf.hidden, 0);
+        }
+        hf.with("attention_window", List.of(4, 6));
+        Outputs otherGlobal = assertParity("longformer, global projections changed", importFolder(hf, "longformer-global"), batch);
+        assertChanged("layer 0 query/key/value_global biases changed", base, otherGlobal, batch);
+    }
+
+    /** block_size 16, 2 random blocks: full attention up to (5 + 2·2)·16 = 144 tokens, block sparse beyond. */
+    @Test
+    void bigBird() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.bigBird(104, 192).with("attention_type", "block_sparse").with("block_size", 16).with("num_random_blocks", 2);
+        ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("big_bird")));
+        assertEquals(new AttentionPattern.BlockSparse(16, 2, 0L, AttentionPattern.RandomBlocks.HF_EVAL), model.pattern());
+        ImportedModel dense = new ImportedModel(model.weights(), new AttentionPattern.Dense());
+
+        Batch sparse = Batch.random(204, new int[] { 160, 141 }, new int[][] { {}, {} }, 0, hf.vocab);
+        Outputs blockSparse = assertParity("big_bird n=160 (block sparse)", model, sparse);
+        assertChanged("n=160 vs dense graph (block sparse in force)", blockSparse, run(dense, sparse), sparse);
+
+        Batch full = Batch.random(205, new int[] { 128, 100 }, new int[][] { {}, {} }, 0, hf.vocab);
+        Outputs fallback = assertParity("big_bird n=128 (full-attention fallback)", model, full);
+        assertSame("n=128 vs dense graph (full-attention fallback)", fallback, run(dense, full), full);
+    }
+
+    /** LongformerForQuestionAnswering-style: qa_outputs beside the encoder, the question tokens global. */
+    @Test
+    void questionAnsweringHead() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.longformer(105).with("attention_window", List.of(6, 4)).withQaHead();
+        ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("qa")));
+        assertNotNull(model.weights().qaOutputs());
+        assertArrayEquals(new int[] { 8, 2 }, model.weights().qaOutputs().weight().shape());
+        Batch batch = Batch.random(206, new int[] { 30, 19 }, new int[][] { { 0, 1, 2, 3 }, { 0, 1, 2 } }, 1, hf.vocab);
+        Outputs outputs = assertParity("longformer + qa_outputs", model, batch);
+        assertArrayEquals(new long[] { 2, 30 }, outputs.startShape());
+        assertArrayEquals(new long[] { 2, 30 }, outputs.endShape());
+
+        // without the head there are no logits
+        hf.remove("qa_outputs.weight");
+        hf.remove("qa_outputs.bias");
+        Outputs headless = assertParity("longformer without qa_outputs", importFolder(hf, "no-qa"), batch);
+        assertNull(headless.start());
+        assertSame("qa_outputs removed (encoder unchanged)", outputs, headless, batch);
+    }
+
+    // ---- helpers
+
+    private ImportedModel importFolder(SyntheticCheckpoint hf, String name) throws IOException {
+        return HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve(name)));
+    }
+
+    /**
+     * Changes row {@code row} of a [rows, width] table (or a vector, row 0) by +2 on even and −2 on odd channels: not a
+     * constant offset, which the embedding LayerNorm would subtract away.
+     */
+    private static void shift(float[] values, int width, int row) {
+        for (int c = 0; c < width; c++) {
+            values[row * width + c] += c % 2 == 0 ? 2 : -2;
+        }
+    }
+
+    /** Token ids, attention masks (the first lengths[s] tokens are real, then pad_token_id) and global masks. */
+    private record Batch(long[][] ids, long[][] mask, long[][] global) {
+
+        static Batch random(long seed, int[] lengths, int[][] globalPositions, int padTokenId, int vocab) {
+            Random random = new Random(seed);
+            int n = Arrays.stream(lengths).max().orElseThrow();
+            long[][] ids = new long[lengths.length][n];
+            long[][] mask = new long[lengths.length][n];
+            long[][] global = new long[lengths.length][n];
+            for (int s = 0; s < lengths.length; s++) {
+                for (int i = 0; i < n; i++) {
+                    boolean real = i < lengths[s];
+                    ids[s][i] = real ? 3 + random.nextInt(vocab - 3) : padTokenId;
+                    mask[s][i] = real ? 1 : 0;
+                }
+                for (int position : globalPositions[s]) {
+                    global[s][position] = 1;
+                }
+            }
+            return new Batch(ids, mask, global);
+        }
+
+        Batch withoutGlobals() {
+            return new Batch(ids, mask, new long[ids.length][ids[0].length]);
+        }
+    }
+
+    private record Outputs(float[][][] hidden, float[][] start, float[][] end, long[] startShape, long[] endShape) {}
+
+    /**
+     * Builds the imported model's graph, runs it in ONNX Runtime and checks last_hidden_state (and the span logits
+     * when there is a head) against the reference on every real token.
+     */
+    private static Outputs assertParity(String label, ImportedModel model, Batch batch) throws OrtException {
+        Outputs graph = run(model, batch);
+        ReferenceEncoder.Output reference = new ReferenceEncoder(model.weights(), model.pattern()).run(batch.ids(), batch.mask(), batch.global());
+        assertEquals(reference.startLogits() == null, graph.start() == null, label + ": logits in one and not the other");
+        double hiddenDiff = 0;
+        double logitDiff = 0;
+        for (int s = 0; s < batch.ids().length; s++) {
+            for (int i = 0; i < batch.ids()[s].length; i++) {
+                if (batch.mask()[s][i] == 0) {
+                    continue; // padding rows are unspecified
+                }
+                for (int c = 0; c < reference.hidden()[s][i].length; c++) {
+                    hiddenDiff = Math.max(hiddenDiff, Math.abs(graph.hidden()[s][i][c] - reference.hidden()[s][i][c]));
+                }
+                if (reference.startLogits() != null) {
+                    logitDiff = Math.max(logitDiff, Math.abs(graph.start()[s][i] - reference.startLogits()[s][i]));
+                    logitDiff = Math.max(logitDiff, Math.abs(graph.end()[s][i] - reference.endLogits()[s][i]));
+                }
+            }
+        }
+        if (reference.startLogits() == null) {
+            System.out.printf("%s: max |onnx - reference| hidden %.2e%n", label, hiddenDiff);
+        } else {
+            System.out.printf("%s: max |onnx - reference| hidden %.2e, logits %.2e%n", label, hiddenDiff, logitDiff);
+        }
+        assertTrue(hiddenDiff <= TOLERANCE, label + ": last_hidden_state differs from the reference by " + hiddenDiff);
+        assertTrue(logitDiff <= TOLERANCE, label + ": span logits differ from the reference by " + logitDiff);
+        return graph;
+    }
+
+    private static void assertChanged(String what, Outputs a, Outputs b, Batch batch) {
+        double diff = maxDiff(a, b, batch);
+        System.out.printf("  %s: output moved by %.2e%n", what, diff);
+        assertTrue(diff > CHANGED, what + ": the output should change, max abs difference " + diff);
+    }
+
+    private static void assertSame(String what, Outputs a, Outputs b, Batch batch) {
+        double diff = maxDiff(a, b, batch);
+        System.out.printf("  %s: output moved by %.2e%n", what, diff);
+        assertTrue(diff <= SAME, what + ": the output should not change, max abs difference " + diff);
+    }
+
+    /** Largest difference between two runs' last_hidden_state on the real tokens. */
+    private static double maxDiff(Outputs a, Outputs b, Batch batch) {
+        double diff = 0;
+        for (int s = 0; s < batch.ids().length; s++) {
+            for (int i = 0; i < batch.ids()[s].length; i++) {
+                if (batch.mask()[s][i] != 0) {
+                    for (int c = 0; c < a.hidden()[s][i].length; c++) {
+                        diff = Math.max(diff, Math.abs(a.hidden()[s][i][c] - b.hidden()[s][i][c]));
+                    }
+                }
+            }
+        }
+        return diff;
+    }
+
+    private static Outputs run(ImportedModel model, Batch batch) throws OrtException {
+        byte[] graph = EncoderGraphBuilder.build(model.weights(), model.pattern(), GraphOptions.STANDARD);
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(2);
+            feeds.put("input_ids", OnnxTensor.createTensor(environment, batch.ids()));
+            feeds.put("attention_mask", OnnxTensor.createTensor(environment, batch.mask()));
+            feeds.put("global_attention_mask", OnnxTensor.createTensor(environment, batch.global()));
+            try (OrtSession session = environment.createSession(graph, options); OrtSession.Result result = session.run(feeds)) {
+                float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
+                OnnxTensor start = (OnnxTensor) result.get("start_logits").orElse(null);
+                OnnxTensor end = (OnnxTensor) result.get("end_logits").orElse(null);
+                return new Outputs(
+                    hidden,
+                    start == null ? null : (float[][]) start.getValue(),
+                    end == null ? null : (float[][]) end.getValue(),
+                    start == null ? null : start.getInfo().getShape(),
+                    end == null ? null : end.getInfo().getShape()
+                );
+            }
+        } finally {
+            OnnxValue.close(feeds);
+        }
+    }
+}

@@ -145,7 +145,7 @@ es POST "/$INDEX/_bulk?pipeline=$PIPELINE&refresh=true" "@$WORK/bulk.ndjson" | p
 import json, sys
 r = json.load(sys.stdin)
 bad = [i for i in r["items"] if i["index"].get("error")]
-print("    indexed %d documents in %d ms" % (len(r["items"]) - len(bad), r["took"]) + (", %d failed: %s" % (len(bad), bad[0]["index"]["error"]) if bad else ""))
+print("    indexed %d documents (encoding took %.1f s, the first document waits for the model to compile)" % (len(r["items"]) - len(bad), r.get("ingest_took", 0) / 1000.0) + (", %d failed: %s" % (len(bad), bad[0]["index"]["error"]) if bad else ""))
 '
 
 ask

@@ -26,7 +26,8 @@ import java.util.Map;
 
 /**
  * The default model at n ∈ {512 … 16k}: milliseconds per document and peak memory for full attention (dense),
- * the sliding window from standard ONNX ops, and the original model over 512-token chunks — all in one process,
+ * the sliding window from standard ONNX ops and through the fused onnx-ops kernel, and the original model over
+ * 512-token chunks — all in one process,
  * same weights, same threads, warm-up first, median of the timed runs.
  *
  * <pre>bash bench/encoder-lengths.sh [--lengths 512,1024,...] [--runs 5] [--max-dense-gb 8] [--out bench/results]</pre>
@@ -61,16 +62,23 @@ public final class EncoderLengthBench {
         List<Row> rows = new ArrayList<>();
         progress("building the graphs (dense and sliding window " + window + ", " + maxLength + " positions)");
         byte[] denseGraph = EncoderGraphBuilder.build(Longify.longify(weights, maxLength, new AttentionPattern.Dense()).weights(), new AttentionPattern.Dense(), GraphOptions.STANDARD);
-        byte[] slidingGraph = EncoderGraphBuilder.build(Longify.longify(weights, maxLength, window).weights(), AttentionPattern.SlidingWindow.uniform(layers, window), GraphOptions.STANDARD);
+        EncoderWeights longWeights = Longify.longify(weights, maxLength, window).weights();
+        AttentionPattern sliding = AttentionPattern.SlidingWindow.uniform(layers, window);
+        byte[] slidingGraph = EncoderGraphBuilder.build(longWeights, sliding, GraphOptions.STANDARD);
+        byte[] fusedGraph = fusedGraph(longWeights, sliding);
+        longWeights = null;
         weights = null; // the graphs hold copies; let the import go before measuring memory
         try (
             OrtSession.SessionOptions sessionOptions = sessionOptions(threads);
             OrtSession dense = env.createSession(denseGraph, sessionOptions);
-            OrtSession sliding = env.createSession(slidingGraph, sessionOptions);
+            OrtSession slidingSession = env.createSession(slidingGraph, sessionOptions);
+            OrtSession.SessionOptions fusedOptions = sessionOptions(threads);
+            OrtSession fused = fusedGraph == null ? null : fusedSession(env, fusedGraph, fusedOptions, options);
             OrtSession original = env.createSession(onnx.toString(), sessionOptions)
         ) {
             denseGraph = null;
             slidingGraph = null;
+            fusedGraph = null;
             for (int n : lengths) {
                 long[] input = document(ids, n);
                 double denseGb = 4.0 * heads * (double) n * n * 3 / (1L << 30);
@@ -79,7 +87,12 @@ public final class EncoderLengthBench {
                 } else {
                     rows.add(measure("dense", n, runs, () -> run(env, dense, input, true)));
                 }
-                rows.add(measure("sliding_window", n, runs, () -> run(env, sliding, input, true)));
+                rows.add(measure("sliding_window", n, runs, () -> run(env, slidingSession, input, true)));
+                if (fused == null) {
+                    rows.add(Row.skipped("sliding_window fused", n, "not run: " + fusedUnavailable));
+                } else {
+                    rows.add(measure("sliding_window fused", n, runs, () -> run(env, fused, input, true)));
+                }
                 rows.add(measure("chunk-512 (original)", n, runs, () -> runChunks(env, original, input)));
             }
         }
@@ -90,6 +103,28 @@ public final class EncoderLengthBench {
         Files.writeString(out.resolve("encoder-lengths.md"), table);
         Files.writeString(out.resolve("encoder-lengths.json"), json(rows));
         progress("wrote " + out.resolve("encoder-lengths.md") + " and .json");
+    }
+
+    private static String fusedUnavailable = "";
+
+    /** The same weights and pattern through the onnx-ops kernel; null (with the reason kept) where it cannot be built. */
+    private static byte[] fusedGraph(EncoderWeights weights, AttentionPattern pattern) {
+        try {
+            return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true));
+        } catch (UnsupportedOperationException e) {
+            fusedUnavailable = e.getMessage();
+            return null;
+        }
+    }
+
+    private static OrtSession fusedSession(OrtEnvironment env, byte[] graph, OrtSession.SessionOptions options, Map<String, String> args) throws OrtException {
+        Path library = Path.of(args.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so"));
+        if (Files.isRegularFile(library) == false) {
+            fusedUnavailable = "no onnx-ops library at " + library + " (mvn package builds it)";
+            return null;
+        }
+        options.registerCustomOpLibrary(library.toString());
+        return env.createSession(graph, options);
     }
 
     private static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {

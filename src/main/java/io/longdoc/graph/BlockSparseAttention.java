@@ -117,22 +117,10 @@ final class BlockSparseAttention implements SelfAttention {
             case HF_EVAL -> g.unsqueeze(g.concat(1, fixedBlocks, columns(g, Collections.nCopies(r, zero).toArray(String[]::new))), 0);
             case SEEDED -> {
                 String perHead = g.add(g.unsqueeze(fixedBlocks, 0), g.reshape(g.longs(new long[config.numHeads()]), config.numHeads(), 1, 1));
-                yield g.concat(2, perHead, seededRandomBlocks(g, layer, rows, last));
+                yield g.concat(2, perHead, RandomBlockKeys.draw(g, pattern, config, layer, numBlocks));
             }
         };
         return new Layout(blocks, keep);
-    }
-
-    /** int64 [heads, B−2, r]: per query block the r candidates with the largest {@link RandomBlockKeys}. */
-    private String seededRandomBlocks(OnnxGraphWriter g, int layer, String rows, String last) {
-        int maxBlocks = (config.maxTokens() + pattern.blockSize() - 1) / pattern.blockSize();
-        String table = g.weight("layer." + layer + ".random_block_keys", RandomBlockKeys.table(pattern.seed(), layer, config.numHeads(), maxBlocks));
-        String keys = g.slice(g.slice(table, 1, g.longs(1), last), 2, g.longs(0), numBlocks);
-        String blocks = g.range(g.longScalar(0), g.squeeze(numBlocks));
-        String inside = g.op("And", List.of(g.op("Greater", List.of(blocks, g.longs(0))), g.op("Less", List.of(blocks, last))));
-        String farEnough = g.op("Greater", List.of(g.op("Abs", List.of(g.sub(blocks, g.unsqueeze(rows, 1)))), g.longs(1)));
-        String candidateKeys = g.where(g.op("And", List.of(inside, farEnough)), keys, g.floatScalar(-1));
-        return g.topKIndices(candidateKeys, g.longs(pattern.randomBlocks()), -1);
     }
 
     /** Vectors of length B−2 side by side: [B−2, count]. */

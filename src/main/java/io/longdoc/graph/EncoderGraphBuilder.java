@@ -15,15 +15,17 @@ import java.util.List;
  * The encoder is BERT's: word + position + token-type-0 embeddings and LayerNorm, then post-LayerNorm layers with
  * exact (erf) GELU. Position ids are 0..n−1, or for the RoBERTa family (positionOffset > 0) positionOffset + index
  * among the real tokens, padding keeping padTokenId's row (Hugging Face's create_position_ids_from_input_ids).
+ * <p>
+ * With {@link GraphOptions#fused()} the attention core of each sliding-window or block-sparse layer — everything
+ * between the Q/K/V projections and the attention-output projection — is one onnx-ops {@code longdoc.SparseAttention}
+ * node (domain {@code longdoc}, version 1, imported by the model); projections, output projection, residuals and
+ * LayerNorms stay as they are. Dense attention has no fused form and stays in standard ops.
  */
 public final class EncoderGraphBuilder {
 
     private EncoderGraphBuilder() {}
 
     public static byte[] build(EncoderWeights weights, AttentionPattern pattern, GraphOptions options) {
-        if (options.fused()) {
-            throw new UnsupportedOperationException("fused attention arrives with onnx-ops");
-        }
         EncoderConfig config = weights.config();
         checkShapes(weights);
         checkPattern(pattern, config);
@@ -34,17 +36,9 @@ public final class EncoderGraphBuilder {
         String globalAttentionMask = g.input("global_attention_mask", DataType.INT64, "batch", "sequence");
 
         TokenMasks masks = TokenMasks.of(g, attentionMask);
-        SelfAttention attention = switch (pattern) {
-            case AttentionPattern.Dense dense -> new DenseAttention(masks, config.hiddenSize());
-            case AttentionPattern.SlidingWindow window -> new SlidingWindowAttention(
-                g,
-                window,
-                config,
-                masks,
-                GlobalTokens.of(g, masks, globalAttentionMask)
-            );
-            case AttentionPattern.BlockSparse blocks -> new BlockSparseAttention(g, blocks, config, masks);
-        };
+        AttentionCore attention = options.fused()
+            ? fused(g, pattern, config, masks, globalAttentionMask)
+            : new StandardAttention(standard(g, pattern, config, masks, globalAttentionMask), config);
 
         String hidden = embeddings(g, weights, inputIds, attentionMask, masks);
         for (int layer = 0; layer < config.numLayers(); layer++) {
@@ -58,6 +52,26 @@ public final class EncoderGraphBuilder {
             g.output(g.squeeze(g.slice(logits, 2, 1, 2), 2), "end_logits", DataType.FLOAT, "batch", "sequence");
         }
         return g.toModelBytes();
+    }
+
+    private static SelfAttention standard(OnnxGraphWriter g, AttentionPattern pattern, EncoderConfig config, TokenMasks masks, String globalAttentionMask) {
+        return switch (pattern) {
+            case AttentionPattern.Dense dense -> new DenseAttention(masks, config.hiddenSize());
+            case AttentionPattern.SlidingWindow window -> new SlidingWindowAttention(g, window, config, masks, GlobalTokens.of(g, masks, globalAttentionMask));
+            case AttentionPattern.BlockSparse blocks -> new BlockSparseAttention(g, blocks, config, masks);
+        };
+    }
+
+    /**
+     * Dense attention stays in standard ops: the op has no dense pattern, and n×n attention is what ONNX Runtime's
+     * own MatMul and Softmax kernels already do well.
+     */
+    private static AttentionCore fused(OnnxGraphWriter g, AttentionPattern pattern, EncoderConfig config, TokenMasks masks, String globalAttentionMask) {
+        return switch (pattern) {
+            case AttentionPattern.Dense dense -> new StandardAttention(new DenseAttention(masks, config.hiddenSize()), config);
+            case AttentionPattern.SlidingWindow window -> new FusedSlidingWindow(g, window, config, masks, globalAttentionMask);
+            case AttentionPattern.BlockSparse blocks -> new FusedBlockSparse(g, blocks, config, masks);
+        };
     }
 
     /** Names the offending tensor here rather than leaving ONNX Runtime to fail on a shape at load or run time. */
@@ -133,24 +147,18 @@ public final class EncoderGraphBuilder {
         return g.layerNorm(sum, weights.embeddingNorm(), config.layerNormEps(), "embeddings.norm");
     }
 
-    private static String layer(OnnxGraphWriter g, EncoderConfig config, int layer, LayerWeights w, String hidden, SelfAttention attention) {
+    private static String layer(OnnxGraphWriter g, EncoderConfig config, int layer, LayerWeights w, String hidden, AttentionCore attention) {
         String name = "layer." + layer;
-        float queryScale = (float) (1 / Math.sqrt(config.headDim()));
-        String query = g.mul(g.linear(hidden, w.query(), name + ".query"), g.floatScalar(queryScale));
+        String query = g.linear(hidden, w.query(), name + ".query");
         String key = g.linear(hidden, w.key(), name + ".key");
         String value = g.linear(hidden, w.value(), name + ".value");
-        AttentionInputs inputs = new AttentionInputs(layer, w, hidden, heads(g, config, query), heads(g, config, key), heads(g, config, value));
 
-        String context = attention.context(g, inputs);
+        String context = attention.context(g, new AttentionCore.Projections(layer, w, hidden, query, key, value));
         String attended = g.add(g.linear(context, w.attentionOutput(), name + ".attention_output"), hidden);
         String normed = g.layerNorm(attended, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
         String intermediate = gelu(g, g.linear(normed, w.intermediate(), name + ".intermediate"));
         String output = g.add(g.linear(intermediate, w.output(), name + ".output"), normed);
         return g.layerNorm(output, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
-    }
-
-    private static AttentionInputs.Projection heads(OnnxGraphWriter g, EncoderConfig config, String merged) {
-        return new AttentionInputs.Projection(merged, AttentionOps.splitHeads(g, merged, config.numHeads(), config.headDim()));
     }
 
     /** Exact GELU, x·½·(1 + erf(x/√2)) (ONNX's Gelu op arrives only in opset 20). */

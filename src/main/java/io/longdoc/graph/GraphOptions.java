@@ -3,8 +3,12 @@ package io.longdoc.graph;
 /**
  * How the builder lays out the graph.
  *
- * @param fused when true, attention becomes one {@code longdoc} custom-op node per layer (onnx-ops) instead of
- *              standard ops; reserved for the onnx-ops issue
+ * @param fused when true, the attention core of every sliding-window or block-sparse layer becomes one onnx-ops
+ *              {@code longdoc.SparseAttention} node (contract: onnx-ops/include/longdoc_ops.h) instead of standard
+ *              ops, and the model imports the {@code longdoc} domain, version 1: a session must register
+ *              liblongdoc_ops.so to load it. Dense attention has no fused form and stays in standard ops (its graph
+ *              is the standard one, with no {@code longdoc} import). Rows of padding positions differ between the
+ *              two forms (the op zeroes their attention context); the builder leaves them unspecified anyway.
  */
 public record GraphOptions(boolean fused) {
     public static final GraphOptions STANDARD = new GraphOptions(false);

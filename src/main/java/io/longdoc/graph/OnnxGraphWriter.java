@@ -16,7 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Appends standard-op nodes and constants to an ONNX graph, giving every value a unique name. A branch writer (the
@@ -38,6 +40,8 @@ final class OnnxGraphWriter {
     private final OnnxGraphWriter root;
     private final int[] counter;
     private long initializerBytes;
+    /** Opset imports besides the standard one, added by {@link #customOp} (root writer only). */
+    private final Map<String, Integer> customDomains = new LinkedHashMap<>();
 
     OnnxGraphWriter(String name) {
         this.graph = GraphProto.newBuilder().setName(name);
@@ -57,18 +61,22 @@ final class OnnxGraphWriter {
 
     /** The finished body of a branch that yields one float tensor. */
     GraphProto branchGraph(String output) {
-        graph.addOutput(valueInfo(output, TensorProto.DataType.FLOAT, null));
+        return branchGraph(output, TensorProto.DataType.FLOAT);
+    }
+
+    /** The finished body of a branch that yields one tensor of the given type. */
+    GraphProto branchGraph(String output, TensorProto.DataType type) {
+        graph.addOutput(valueInfo(output, type, null));
         return graph.build();
     }
 
     byte[] toModelBytes() {
-        ModelProto model = ModelProto.newBuilder()
+        ModelProto.Builder model = ModelProto.newBuilder()
             .setIrVersion(IR_VERSION)
             .setProducerName("longdoc")
-            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-            .setGraph(graph)
-            .build();
-        return model.toByteArray();
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        customDomains.forEach((domain, version) -> model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+        return model.setGraph(graph).build().toByteArray();
     }
 
     private String fresh(String hint) {
@@ -128,7 +136,8 @@ final class OnnxGraphWriter {
         return longTensor(new long[] { value }, new long[0]);
     }
 
-    private String longTensor(long[] values, long[] dims) {
+    /** An int64 constant of any shape, e.g. an empty one ({@code values} holds the product of {@code dims}). */
+    String longTensor(long[] values, long... dims) {
         String name = fresh("const");
         TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber());
         for (long dim : dims) {
@@ -157,6 +166,30 @@ final class OnnxGraphWriter {
         }
         graph.addNode(node.setName(names.get(0)));
         return names;
+    }
+
+    /**
+     * A node of a custom domain, which the model then imports at {@code version}. An empty input name marks an
+     * optional input left out.
+     */
+    String customOp(String domain, int version, String type, List<String> inputs, AttributeProto... attributes) {
+        Integer imported = root.customDomains.putIfAbsent(domain, version);
+        if (imported != null && imported != version) {
+            throw new IllegalStateException("domain [" + domain + "] is imported at version " + imported + ", not " + version);
+        }
+        String name = fresh(type.toLowerCase(java.util.Locale.ROOT));
+        graph.addNode(
+            NodeProto.newBuilder().setOpType(type).setDomain(domain).setName(name).addAllInput(inputs).addOutput(name).addAllAttribute(Arrays.asList(attributes))
+        );
+        return name;
+    }
+
+    static AttributeProto attr(String name, String value) {
+        return AttributeProto.newBuilder()
+            .setName(name)
+            .setType(AttributeProto.AttributeType.STRING)
+            .setS(ByteString.copyFromUtf8(value))
+            .build();
     }
 
     static AttributeProto attr(String name, long value) {

@@ -1,5 +1,7 @@
 package io.longdoc.graph;
 
+import java.util.List;
+
 /**
  * The seeded random-block layout of {@link AttentionPattern.RandomBlocks#SEEDED}. Every (layer, head, query block q,
  * key block j) gets a 24-bit key: SplitMix64 chained over the seed and those four numbers,
@@ -13,6 +15,26 @@ package io.longdoc.graph;
 final class RandomBlockKeys {
 
     private RandomBlockKeys() {}
+
+    /**
+     * Draws the layout in the graph: int64 [heads, B−2, r], row q − 1 holding the r random blocks of query block q.
+     * Only for inputs past the short-input fallback, n > (5 + 2r)·b, where every row has at least r candidates
+     * (TopK fails on fewer). Both the standard-op graph and the fused node's {@code random_block_layout} take it.
+     *
+     * @param numBlocks B, [1] int64
+     */
+    static String draw(OnnxGraphWriter g, AttentionPattern.BlockSparse pattern, EncoderConfig config, int layer, String numBlocks) {
+        int maxBlocks = (config.maxTokens() + pattern.blockSize() - 1) / pattern.blockSize();
+        String table = g.weight("layer." + layer + ".random_block_keys", table(pattern.seed(), layer, config.numHeads(), maxBlocks));
+        String last = g.sub(numBlocks, g.longs(1));
+        String rows = g.range(g.longScalar(1), g.squeeze(last));
+        String keys = g.slice(g.slice(table, 1, g.longs(1), last), 2, g.longs(0), numBlocks);
+        String blocks = g.range(g.longScalar(0), g.squeeze(numBlocks));
+        String inside = g.op("And", List.of(g.op("Greater", List.of(blocks, g.longs(0))), g.op("Less", List.of(blocks, last))));
+        String farEnough = g.op("Greater", List.of(g.op("Abs", List.of(g.sub(blocks, g.unsqueeze(rows, 1)))), g.longs(1)));
+        String candidateKeys = g.where(g.op("And", List.of(inside, farEnough)), keys, g.floatScalar(-1));
+        return g.topKIndices(candidateKeys, g.longs(pattern.randomBlocks()), -1);
+    }
 
     static FloatTensor table(long seed, int layer, int heads, int maxBlocks) {
         float[] keys = new float[heads * maxBlocks * maxBlocks];

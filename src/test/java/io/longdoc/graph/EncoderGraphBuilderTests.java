@@ -188,13 +188,6 @@ class EncoderGraphBuilderTests {
     // ---- options and checks
 
     @Test
-    void fusedAttentionIsNotThereYet() {
-        EncoderWeights weights = RandomEncoderWeights.bert(13).build();
-        var e = assertThrows(UnsupportedOperationException.class, () -> EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), new GraphOptions(true)));
-        assertEquals("fused attention arrives with onnx-ops", e.getMessage());
-    }
-
-    @Test
     void rejectsPatternsOfTheWrongDepth() {
         EncoderWeights weights = RandomEncoderWeights.bert(14).build();
         var e = assertThrows(

@@ -151,6 +151,35 @@ class ModelRegistryTests {
     }
 
     @Test
+    void fusedSpecRunsTheOnnxOpsKernelAndAgreesWithStandardOps(@TempDir Path scratch) throws Exception {
+        Path models = Files.createDirectories(scratch.resolve("models"));
+        for (boolean fused : new boolean[] { true, false }) {
+            Path folder = Files.createDirectories(models.resolve(fused ? "fused-mini" : "standard-mini"));
+            Files.writeString(folder.resolve("model.json"), """
+                {"id": "%s", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 2048,
+                 "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+                 "compile": {"weights": "onnx_export", "longify": true, "fused": %s, "attention": {"type": "sliding_window", "window": 64}}}
+                """.formatted(folder.getFileName(), fused));
+            Files.createSymbolicLink(folder.resolve("model.onnx"), TestModels.miniLmOnnx());
+            Files.createSymbolicLink(folder.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
+        }
+        try (ModelRegistry both = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), TestModels.opsLibrary())) {
+            LoadedModel fused = both.load("fused-mini");
+            LoadedModel standard = both.load("standard-mini");
+            assertEquals(AttentionKernel.FUSED, fused.attentionKernel());
+            assertEquals("standard_ops", standard.attentionKernel().name());
+            assertNull(standard.attentionKernel().fallbackReason(), "standard by choice, not by fallback");
+            var text = fused.tokenize("We hold these truths to be self-evident, that all men are created equal. ".repeat(40));
+            assertTrue(text.length() > 600, "well past the window of 64");
+            float[] a = fused.embed(text);
+            float[] b = standard.embed(text);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 1e-4, "dimension " + i);
+            }
+        }
+    }
+
+    @Test
     void fusedSpecFallsBackToStandardOpsWhenTheLibraryIsMissingOrBroken(@TempDir Path scratch) throws Exception {
         Path models = Files.createDirectories(scratch.resolve("models"));
         Path folder = Files.createDirectories(models.resolve("fused-mini"));

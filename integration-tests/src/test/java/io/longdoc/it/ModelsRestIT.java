@@ -120,6 +120,17 @@ class ModelsRestIT {
     }
 
     @Test
+    void theBundledModelsRunTheFusedAttentionKernel() {
+        // by now the ingest tests have loaded both bundled models inside the node
+        for (String id : List.of(BGE, MINILM)) {
+            JsonNode model = oneModel(id);
+            assertTrue(model.path("loaded").asBoolean(), id + " should be loaded: " + model);
+            assertEquals("fused", model.path("attention").path("kernel").asText(),
+                id + " should run the onnx-ops kernel inside Elasticsearch: " + model.path("attention"));
+        }
+    }
+
+    @Test
     void anUnknownModelIs404() {
         JsonRest.Reply reply = es.get("/_longdoc/models/no-such-model");
         assertEquals(404, reply.status(), "GET an unknown model: " + reply);

@@ -1,0 +1,439 @@
+package io.longdoc.graph;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import io.longdoc.TestModels;
+import io.longdoc.graph.importer.Longify;
+import io.longdoc.graph.importer.OnnxExportImporter;
+import io.longdoc.text.Tokenizer;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Graphs built with {@code GraphOptions.fused()}: one {@code longdoc.SparseAttention} node per layer, run in ONNX
+ * Runtime with the built onnx-ops library, against the plain Java {@link ReferenceEncoder} and against the
+ * standard-op graph of the same weights and pattern. Only real-token rows are compared: the op zeroes the attention
+ * context of padding rows, the standard graph does not, and the builder leaves those rows unspecified.
+ */
+class FusedGraphTests {
+
+    private static final double TOLERANCE = 1e-4;
+    private static final int LAYERS = RandomEncoderWeights.LAYERS;
+    private static final String LIBRARY_PROPERTY = "tests.longdoc.ops.library";
+    private static final GraphOptions FUSED = new GraphOptions(true);
+
+    private static OrtEnvironment environment;
+    private static Path library;
+
+    @BeforeAll
+    static void findLibrary() {
+        // Missing library = failure, never a skip: these tests are the only check that the two halves fit together.
+        library = Path.of(System.getProperty(LIBRARY_PROPERTY, "target/onnx-ops/liblongdoc_ops.so")).toAbsolutePath();
+        if (Files.isRegularFile(library) == false) {
+            fail("the longdoc ops library is not built: missing [" + library + "]. Build it with "
+                + "`cmake -S onnx-ops -B target/onnx-ops -DCMAKE_BUILD_TYPE=Release && cmake --build target/onnx-ops -j2` "
+                + "(or point -D" + LIBRARY_PROPERTY + " at a built liblongdoc_ops.so)");
+        }
+        environment = OrtEnvironment.getEnvironment();
+    }
+
+    // ---- sliding window
+
+    @Test
+    void slidingWindowWithClsGlobal() throws OrtException {
+        Inputs inputs = Inputs.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
+        assertFusedMatches("window + CLS", RandomEncoderWeights.bert(4).withQaHead().build(), AttentionPattern.SlidingWindow.uniform(LAYERS, 4), inputs);
+    }
+
+    @Test
+    void slidingWindowWithGlobalProjections() throws OrtException {
+        Inputs inputs = Inputs.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0, 29 } }, 0);
+        EncoderWeights weights = RandomEncoderWeights.bert(4).withQaHead().withGlobalProjections().build();
+        assertFusedMatches("window + CLS, global projections", weights, AttentionPattern.SlidingWindow.uniform(LAYERS, 4), inputs);
+    }
+
+    @Test
+    void slidingWindowWithManyGlobalTokens() throws OrtException {
+        // different counts per sequence; position 35 of the second sequence is padding and must not become global
+        Inputs inputs = Inputs.random(15, new int[] { 40, 31 }, new int[][] { { 0, 1, 2, 3, 4, 5, 6, 20, 33 }, { 0, 5, 6, 35 } }, 0);
+        AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 2, 4 }, null);
+        assertFusedMatches("window + many globals", RandomEncoderWeights.bert(5).build(), pattern, inputs);
+        assertFusedMatches("window + many globals, global projections", RandomEncoderWeights.bert(5).withGlobalProjections().build(), pattern, inputs);
+    }
+
+    @Test
+    void slidingWindowWithoutGlobalTokens() throws OrtException {
+        Inputs inputs = Inputs.random(13, new int[] { 37, 29 }, new int[][] { {}, {} }, 0);
+        assertFusedMatches("window, no global", RandomEncoderWeights.bert(3).build(), new AttentionPattern.SlidingWindow(new int[] { 3, 5 }, null), inputs);
+    }
+
+    @Test
+    void dilationOnSomeHeads() throws OrtException {
+        AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 3, 2 }, new int[][] { { 1, 2, 1, 3 }, { 2, 1, 1, 1 } });
+        Inputs inputs = Inputs.random(17, new int[] { 41, 34 }, new int[][] { { 0, 17 }, { 0 } }, 0);
+        assertFusedMatches("dilation", RandomEncoderWeights.bert(7).build(), pattern, inputs);
+        assertFusedMatches("dilation, global projections", RandomEncoderWeights.bert(7).withGlobalProjections().build(), pattern, inputs);
+    }
+
+    @Test
+    void paddingInABatchOfTwo() throws OrtException {
+        // the second sequence is mostly padding; its padded tail is marked global and carries odd mask values, which
+        // the standard graph reads as "non-zero" and the fused graph must too (the op itself accepts only 0 and 1)
+        Inputs inputs = Inputs.random(27, new int[] { 70, 12 }, new int[][] { { 0, 69 }, { 0, 40 } }, 1);
+        inputs.global()[0][10] = 7;
+        inputs.mask()[0][3] = 2;
+        EncoderWeights weights = RandomEncoderWeights.bert(17).withQaHead().withGlobalProjections().build();
+        assertFusedMatches("padding in a batch of 2", weights, new AttentionPattern.SlidingWindow(new int[] { 5, 3 }, new int[][] { { 1, 1, 2, 2 }, { 1, 3, 1, 1 } }), inputs);
+    }
+
+    @Test
+    void windowCoveringTheInput() throws OrtException {
+        Inputs inputs = Inputs.random(16, new int[] { 30, 22 }, new int[][] { { 0 }, { 0 } }, 0);
+        AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 30, 64 }, null);
+        EncoderWeights weights = RandomEncoderWeights.bert(6).withQaHead().build();
+        assertFusedMatches("window >= n", weights, pattern, inputs);
+        double diff = maxDiff(runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs), run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs), inputs);
+        System.out.printf("fused window >= n vs dense graph: max diff %.2e%n", diff);
+        assertTrue(diff <= TOLERANCE, "fused window >= n differs from dense by " + diff);
+    }
+
+    // ---- block sparse
+
+    @Test
+    void blockSparseSeeded() throws OrtException {
+        EncoderWeights weights = RandomEncoderWeights.bert(10).build();
+        assertFusedMatches("block sparse SEEDED r=2", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(21, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse SEEDED r=3", weights, blockSparse(4, 3, 99, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(22, new int[] { 64, 61 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse SEEDED r=0", weights, blockSparse(8, 0, 1, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(23, new int[] { 77, 70 }, new int[][] { {}, {} }, 0));
+    }
+
+    @Test
+    void blockSparseHfEval() throws OrtException {
+        EncoderWeights weights = RandomEncoderWeights.bert(9).withQaHead().build();
+        assertFusedMatches("block sparse HF_EVAL", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.HF_EVAL), Inputs.random(20, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        // n not a multiple of b: the last block is padded
+        assertFusedMatches("block sparse HF_EVAL r=3", weights, blockSparse(4, 3, 7, AttentionPattern.RandomBlocks.HF_EVAL), Inputs.random(28, new int[] { 47, 47 }, new int[][] { {}, {} }, 0));
+    }
+
+    @Test
+    void blockSparseJustAboveTheFallback() throws OrtException {
+        EncoderWeights weights = RandomEncoderWeights.bert(11).build();
+        Inputs inputs = Inputs.random(25, new int[] { 37, 37 }, new int[][] { {}, {} }, 0); // (5 + 2r)·b = 36
+        for (AttentionPattern.RandomBlocks mode : AttentionPattern.RandomBlocks.values()) {
+            AttentionPattern pattern = blockSparse(4, 2, 7, mode);
+            assertFusedMatches("block sparse " + mode + " at n = 37", weights, pattern, inputs);
+            Outputs dense = run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs);
+            assertTrue(maxDiff(runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs), dense, inputs) > 1e-2, mode + ": n = 37 should be block sparse");
+        }
+    }
+
+    @Test
+    void blockSparseFallsBackToFullAttentionOnShortInputs() throws OrtException {
+        EncoderWeights weights = RandomEncoderWeights.bert(11).build();
+        byte[] dense = EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD);
+        Inputs atThreshold = Inputs.random(24, new int[] { 36, 30 }, new int[][] { {}, {} }, 0);
+        // B = 2 < r = 3: no layout could be drawn, and none is needed
+        Inputs tiny = Inputs.random(29, new int[] { 6, 2 }, new int[][] { {}, {} }, 0);
+        for (AttentionPattern.RandomBlocks mode : AttentionPattern.RandomBlocks.values()) {
+            AttentionPattern pattern = blockSparse(4, 2, 7, mode);
+            assertFusedMatches("block sparse " + mode + " fallback at n = (5+2r)b", weights, pattern, atThreshold);
+            double diff = maxDiff(runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), atThreshold), run(dense, atThreshold), atThreshold);
+            System.out.printf("fused block sparse %s at n = (5+2r)b vs dense graph: max diff %.2e%n", mode, diff);
+            assertTrue(diff <= TOLERANCE, mode + ": n = 36 should take full attention, differs by " + diff);
+            assertFusedMatches("block sparse " + mode + " fallback, B < r", weights, blockSparse(4, 3, 7, mode), tiny);
+        }
+    }
+
+    // ---- graph structure
+
+    @Test
+    void oneSparseAttentionNodePerLayerAndNoScoreMatMul() {
+        EncoderWeights weights = RandomEncoderWeights.bert(8).withGlobalProjections().build();
+        List<AttentionPattern> patterns = List.of(
+            new AttentionPattern.SlidingWindow(new int[] { 4, 4 }, new int[][] { { 1, 1, 2, 2 }, { 1, 1, 1, 1 } }),
+            blockSparse(4, 2, 3, AttentionPattern.RandomBlocks.SEEDED),
+            blockSparse(4, 2, 3, AttentionPattern.RandomBlocks.HF_EVAL)
+        );
+        for (AttentionPattern pattern : patterns) {
+            ModelProto fused = parse(EncoderGraphBuilder.build(weights, pattern, FUSED));
+            List<NodeProto> nodes = allNodes(fused.getGraph());
+            List<NodeProto> sparse = nodes.stream().filter(node -> node.getOpType().equals("SparseAttention")).toList();
+            assertEquals(LAYERS, sparse.size(), pattern + ": SparseAttention nodes");
+            assertTrue(sparse.stream().allMatch(node -> node.getDomain().equals("longdoc")), pattern + ": domain");
+            assertTrue(imports(fused, "longdoc", 1), pattern + ": the model imports longdoc version 1");
+            assertEquals(List.of(), scoreMatMuls(fused), pattern + ": MatMuls that are not a linear layer");
+            assertFalse(nodes.stream().anyMatch(node -> node.getOpType().equals("Softmax")), pattern + ": Softmax left in the fused graph");
+            // the check does see the attention-score MatMuls of the standard graph
+            assertFalse(scoreMatMuls(parse(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD))).isEmpty());
+        }
+    }
+
+    @Test
+    void fusedNodeAttributesFollowThePattern() {
+        EncoderWeights weights = RandomEncoderWeights.bert(8).withGlobalProjections().build();
+        AttentionPattern window = new AttentionPattern.SlidingWindow(new int[] { 4, 6 }, new int[][] { { 1, 1, 2, 2 }, { 3, 1, 1, 1 } });
+        List<NodeProto> nodes = sparseAttentionNodes(EncoderGraphBuilder.build(weights, window, FUSED));
+        assertEquals(6L, attribute(nodes.get(1), "window").getI());
+        assertEquals(List.of(3L, 1L, 1L, 1L), attribute(nodes.get(1), "dilation").getIntsList());
+        assertEquals(8, nodes.get(0).getInputCount(), "query..value_global: the layer's global projections go in");
+
+        List<NodeProto> seeded = sparseAttentionNodes(EncoderGraphBuilder.build(weights, blockSparse(4, 2, 3, AttentionPattern.RandomBlocks.SEEDED), FUSED));
+        assertEquals("seeded", attribute(seeded.get(0), "random_mode").getS().toStringUtf8());
+        assertEquals(9, seeded.get(0).getInputCount());
+        assertEquals(List.of("", "", "", ""), seeded.get(0).getInputList().subList(4, 8));
+        List<NodeProto> hfEval = sparseAttentionNodes(EncoderGraphBuilder.build(weights, blockSparse(4, 2, 3, AttentionPattern.RandomBlocks.HF_EVAL), FUSED));
+        assertEquals("hf_eval", attribute(hfEval.get(0), "random_mode").getS().toStringUtf8());
+        assertEquals(4, hfEval.get(0).getInputCount());
+    }
+
+    @Test
+    void denseStaysStandardWhenFused() {
+        EncoderWeights weights = RandomEncoderWeights.bert(13).build();
+        byte[] fused = EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), FUSED);
+        assertArrayEquals(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), fused);
+        assertFalse(imports(parse(fused), "longdoc", 1));
+    }
+
+    // ---- a real model
+
+    /**
+     * bge-small longified to 4,096 tokens (window 256, [CLS] global) on ~2,000 tokens of a State of the Union
+     * address: the fused graph reproduces the standard one.
+     */
+    @Test
+    void bgeSmallOnLongRealText() throws Exception {
+        EncoderWeights weights = Longify.longify(OnnxExportImporter.read(TestModels.bgeOnnx()), 4096, 256).weights();
+        AttentionPattern pattern = AttentionPattern.SlidingWindow.uniform(weights.config().numLayers(), 256);
+        Inputs inputs = Inputs.text(realTokens(2000));
+        Outputs standard = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
+        Outputs fused = runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs);
+        double diff = maxDiff(fused, standard, inputs);
+        System.out.printf("bge-small, n = %d: max |fused - standard| = %.2e%n", inputs.ids()[0].length, diff);
+        assertTrue(diff <= TOLERANCE, "bge-small fused differs from standard by " + diff);
+    }
+
+    /** The first {@code count} tokens of the first sotu document, ending with its [SEP]. */
+    static long[] realTokens(int count) throws Exception {
+        Path corpus = Path.of(System.getProperty("tests.shared.data", "../shared/data"), "sotu.jsonl");
+        String text;
+        try (BufferedReader reader = Files.newBufferedReader(corpus)) {
+            Map<String, Object> doc = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
+                org.elasticsearch.xcontent.XContentType.JSON.xContent(),
+                reader.readLine(),
+                false
+            );
+            text = (String) doc.get("text");
+        }
+        try (Tokenizer tokenizer = Tokenizer.load(TestModels.bgeTokenizer())) {
+            long[] ids = tokenizer.tokenize(text).ids();
+            assertTrue(ids.length >= count, "the text has only " + ids.length + " tokens");
+            long[] prefix = Arrays.copyOf(ids, count);
+            prefix[count - 1] = ids[ids.length - 1];
+            return prefix;
+        }
+    }
+
+    // ---- helpers
+
+    private static AttentionPattern.BlockSparse blockSparse(int blockSize, int randomBlocks, long seed, AttentionPattern.RandomBlocks mode) {
+        return new AttentionPattern.BlockSparse(blockSize, randomBlocks, seed, mode);
+    }
+
+    /** Token ids, attention masks and global masks, n = the longest length. */
+    record Inputs(long[][] ids, long[][] mask, long[][] global) {
+
+        static Inputs random(long seed, int[] lengths, int[][] globalPositions, int padTokenId) {
+            Random random = new Random(seed);
+            int n = Arrays.stream(lengths).max().orElseThrow();
+            long[][] ids = new long[lengths.length][n];
+            long[][] mask = new long[lengths.length][n];
+            long[][] global = new long[lengths.length][n];
+            for (int s = 0; s < lengths.length; s++) {
+                for (int i = 0; i < n; i++) {
+                    boolean real = i < lengths[s];
+                    ids[s][i] = real ? 3 + random.nextInt(RandomEncoderWeights.VOCAB - 3) : padTokenId;
+                    mask[s][i] = real ? 1 : 0;
+                }
+                for (int position : globalPositions[s]) {
+                    global[s][position] = 1;
+                }
+            }
+            return new Inputs(ids, mask, global);
+        }
+
+        /** One unpadded sequence with [CLS] global. */
+        static Inputs text(long[] ids) {
+            long[] mask = new long[ids.length];
+            Arrays.fill(mask, 1);
+            long[] global = new long[ids.length];
+            global[0] = 1;
+            return new Inputs(new long[][] { ids }, new long[][] { mask }, new long[][] { global });
+        }
+
+        boolean real(int s, int i) {
+            return mask[s][i] != 0;
+        }
+    }
+
+    record Outputs(float[][][] hidden, float[][] startLogits, float[][] endLogits) {}
+
+    /** The fused graph against the reference encoder and against the standard-op graph, on real-token rows. */
+    private static void assertFusedMatches(String label, EncoderWeights weights, AttentionPattern pattern, Inputs inputs) throws OrtException {
+        Outputs fused = runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs);
+        Outputs standard = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
+        ReferenceEncoder.Output reference = new ReferenceEncoder(weights, pattern).run(inputs.ids(), inputs.mask(), inputs.global());
+        double toReference = 0;
+        for (int s = 0; s < inputs.ids().length; s++) {
+            for (int i = 0; i < inputs.ids()[s].length; i++) {
+                if (inputs.real(s, i) == false) {
+                    continue;
+                }
+                for (int c = 0; c < reference.hidden()[s][i].length; c++) {
+                    toReference = Math.max(toReference, Math.abs(fused.hidden()[s][i][c] - reference.hidden()[s][i][c]));
+                }
+                if (reference.startLogits() != null) {
+                    toReference = Math.max(toReference, Math.abs(fused.startLogits()[s][i] - reference.startLogits()[s][i]));
+                    toReference = Math.max(toReference, Math.abs(fused.endLogits()[s][i] - reference.endLogits()[s][i]));
+                }
+            }
+        }
+        double toStandard = maxDiff(fused, standard, inputs);
+        System.out.printf("%s: max |fused - reference| = %.2e, max |fused - standard| = %.2e%n", label, toReference, toStandard);
+        assertTrue(toReference <= TOLERANCE, label + ": fused graph differs from the reference by " + toReference);
+        assertTrue(toStandard <= TOLERANCE, label + ": fused graph differs from the standard graph by " + toStandard);
+    }
+
+    /** Largest difference between two graphs' outputs (hidden states and QA logits) on the real positions. */
+    static double maxDiff(Outputs a, Outputs b, Inputs inputs) {
+        double diff = 0;
+        for (int s = 0; s < inputs.ids().length; s++) {
+            for (int i = 0; i < inputs.ids()[s].length; i++) {
+                if (inputs.real(s, i) == false) {
+                    continue;
+                }
+                for (int c = 0; c < a.hidden()[s][i].length; c++) {
+                    diff = Math.max(diff, Math.abs(a.hidden()[s][i][c] - b.hidden()[s][i][c]));
+                }
+                if (a.startLogits() != null) {
+                    diff = Math.max(diff, Math.abs(a.startLogits()[s][i] - b.startLogits()[s][i]));
+                    diff = Math.max(diff, Math.abs(a.endLogits()[s][i] - b.endLogits()[s][i]));
+                }
+            }
+        }
+        return diff;
+    }
+
+    static Outputs run(byte[] model, Inputs inputs) throws OrtException {
+        try (OrtSession session = session(model, false)) {
+            return run(session, inputs);
+        }
+    }
+
+    static Outputs runFused(byte[] model, Inputs inputs) throws OrtException {
+        try (OrtSession session = session(model, true)) {
+            return run(session, inputs);
+        }
+    }
+
+    static Outputs run(OrtSession session, Inputs inputs) throws OrtException {
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            feeds.put("input_ids", OnnxTensor.createTensor(environment, inputs.ids()));
+            feeds.put("attention_mask", OnnxTensor.createTensor(environment, inputs.mask()));
+            feeds.put("global_attention_mask", OnnxTensor.createTensor(environment, inputs.global()));
+            try (OrtSession.Result result = session.run(feeds)) {
+                float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
+                float[][] start = result.get("start_logits").isPresent() ? (float[][]) result.get("start_logits").get().getValue() : null;
+                float[][] end = result.get("end_logits").isPresent() ? (float[][]) result.get("end_logits").get().getValue() : null;
+                return new Outputs(hidden, start, end);
+            }
+        } finally {
+            OnnxValue.close(feeds);
+        }
+    }
+
+    static OrtSession session(byte[] model, boolean withOpsLibrary) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(2);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (withOpsLibrary) {
+                options.registerCustomOpLibrary(library.toString());
+            }
+            return environment.createSession(model, options);
+        }
+    }
+
+    private static ModelProto parse(byte[] model) {
+        try {
+            return ModelProto.parseFrom(model);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean imports(ModelProto model, String domain, long version) {
+        return model.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals(domain) && o.getVersion() == version);
+    }
+
+    /** The graph's nodes and, recursively, those of the If branches. */
+    private static List<NodeProto> allNodes(GraphProto graph) {
+        List<NodeProto> nodes = new ArrayList<>();
+        for (NodeProto node : graph.getNodeList()) {
+            nodes.add(node);
+            for (AttributeProto attribute : node.getAttributeList()) {
+                if (attribute.hasG()) {
+                    nodes.addAll(allNodes(attribute.getG()));
+                }
+            }
+        }
+        return nodes;
+    }
+
+    /** MatMuls whose right-hand side is computed rather than a weight: attention scores or probabilities · values. */
+    private static List<String> scoreMatMuls(ModelProto model) {
+        Set<String> initializers = new HashSet<>();
+        for (TensorProto tensor : model.getGraph().getInitializerList()) {
+            initializers.add(tensor.getName());
+        }
+        return allNodes(model.getGraph()).stream()
+            .filter(node -> node.getOpType().equals("MatMul") && initializers.contains(node.getInput(1)) == false)
+            .map(NodeProto::getName)
+            .toList();
+    }
+
+    private static List<NodeProto> sparseAttentionNodes(byte[] model) {
+        return allNodes(parse(model).getGraph()).stream().filter(node -> node.getOpType().equals("SparseAttention")).toList();
+    }
+
+    private static AttributeProto attribute(NodeProto node, String name) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow();
+    }
+}

@@ -18,20 +18,21 @@ import java.util.Random;
 /**
  * One call of {@code longdoc.SparseAttention}: the node's attributes, random inputs, the one-node ONNX model that runs
  * it, and the plain dense reference it must match (every query's full row of n scores, weighted by how often the
- * pattern lets it see each key; see onnx-ops/include/longdoc_ops.h).
+ * pattern lets it see each key; see onnx-ops/include/longdoc_ops.h). Public for the benchmarks under bench/ (e.g.
+ * AttentionKernelBench), which time the same one-node model.
  */
-final class SparseAttentionCase {
+public final class SparseAttentionCase {
 
     static final String DOMAIN = "longdoc";
     static final String[] INPUTS = {
         "query", "key", "value", "attention_mask", "global_attention_mask", "query_global", "key_global", "value_global",
         "random_block_layout" };
 
-    final int batch;
-    final int n;
-    final int heads;
-    final int headDim;
-    final int hidden;
+    public final int batch;
+    public final int n;
+    public final int heads;
+    public final int headDim;
+    public final int hidden;
     /** Attributes exactly as they go on the node: Long, long[] or String values. */
     final Map<String, Object> attributes = new LinkedHashMap<>();
     float[] query, key, value, queryGlobal, keyGlobal, valueGlobal;
@@ -46,7 +47,7 @@ final class SparseAttentionCase {
         this.hidden = heads * headDim;
     }
 
-    static SparseAttentionCase slidingWindow(int batch, int n, int heads, int headDim, int window, long[] dilation, Random random) {
+    public static SparseAttentionCase slidingWindow(int batch, int n, int heads, int headDim, int window, long[] dilation, Random random) {
         SparseAttentionCase c = new SparseAttentionCase(batch, n, heads, headDim);
         c.attributes.put("num_heads", (long) heads);
         c.attributes.put("pattern", "sliding_window");
@@ -117,7 +118,7 @@ final class SparseAttentionCase {
         return this;
     }
 
-    SparseAttentionCase global(int b, int... positions) {
+    public SparseAttentionCase global(int b, int... positions) {
         if (globalMask == null) {
             globalMask = new long[batch * n];
         }
@@ -136,7 +137,7 @@ final class SparseAttentionCase {
 
     // ---- the ONNX model --------------------------------------------------------------------------------------------
 
-    byte[] model() {
+    public byte[] model() {
         OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setOpType("SparseAttention").setDomain(DOMAIN).setName("attention");
         Object[] feeds = feedArrays();
         int last = 0;
@@ -205,7 +206,7 @@ final class SparseAttentionCase {
     }
 
     /** The inputs of one run; the caller closes the tensors. */
-    Map<String, OnnxTensor> feeds(OrtEnvironment env) throws OrtException {
+    public Map<String, OnnxTensor> feeds(OrtEnvironment env) throws OrtException {
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         Object[] arrays = feedArrays();
         for (int i = 0; i < arrays.length; i++) {
@@ -229,8 +230,52 @@ final class SparseAttentionCase {
         return globalMask != null && token(b, i) && globalMask[b * n + i] == 1;
     }
 
+    /**
+     * The distinct (query, key) pairs the pattern allows, summed over batch entries and heads: the pairs whose q·k and
+     * p·v the op must compute (a key's multiplicity only adds a constant to its score). Exact, from the same rules as
+     * {@link #multiplicity}: O(batch·heads·n·(2w+1)) for sliding_window, O(batch·heads·n²) otherwise.
+     */
+    public long allowedPairs() {
+        boolean sliding = "sliding_window".equals(attributes.get("pattern"));
+        long pairs = 0;
+        for (int b = 0; b < batch; b++) {
+            long tokens = 0, globals = 0;
+            for (int i = 0; i < n; i++) {
+                tokens += token(b, i) ? 1 : 0;
+                globals += isGlobal(b, i) ? 1 : 0;
+            }
+            for (int head = 0; head < heads; head++) {
+                long[] dilation = (long[]) attributes.get("dilation");
+                long d = dilation == null ? 1 : dilation[head];
+                long w = sliding ? (Long) attributes.get("window") : 0;
+                for (int i = 0; i < n; i++) {
+                    if (token(b, i) == false) {
+                        continue;
+                    }
+                    if (sliding == false) {
+                        for (int j = 0; j < n; j++) {
+                            pairs += multiplicity(b, head, i, j) > 0 ? 1 : 0;
+                        }
+                    } else if (isGlobal(b, i)) {
+                        pairs += tokens;
+                    } else {
+                        // every global key once, plus the window's non-global tokens
+                        pairs += globals;
+                        for (long k = -Math.min(w, n); k <= Math.min(w, n); k++) {
+                            long j = i + k * d;
+                            if (j >= 0 && j < n && token(b, (int) j) && isGlobal(b, (int) j) == false) {
+                                pairs++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return pairs;
+    }
+
     /** How often key j enters query i's softmax under the pattern (0: not allowed). */
-    int multiplicity(int b, int head, int i, int j) {
+    public int multiplicity(int b, int head, int i, int j) {
         if (token(b, j) == false) {
             return 0;
         }

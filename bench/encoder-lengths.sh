@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/java-home.sh
+# large blocks are mmapped and unmapped on free, so the resident-set high-water mark shows each run's working memory
+export MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 mvn -B -q -ntp test-compile
 mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.EncoderLengthBench -Dexec.classpathScope=test \
   -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false

@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import static io.longdoc.bench.BenchCli.progress;
+
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -46,7 +48,7 @@ public final class AttentionKernelBench {
     private static final String PROJECTION = "MatMul projection (ref.)";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = BenchCli.options(args);
         int[] lengths = Arrays.stream(options.getOrDefault("lengths", "1024,4096,16384").split(",")).mapToInt(Integer::parseInt).toArray();
         int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "2"));
@@ -323,18 +325,5 @@ public final class AttentionKernelBench {
         return json.append("  ]\n}\n").toString();
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--") == false || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got [" + args[i] + "]");
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
-    }
 
-    private static void progress(String message) {
-        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
-    }
 }

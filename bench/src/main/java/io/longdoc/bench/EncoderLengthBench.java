@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import static io.longdoc.bench.BenchCli.progress;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -35,7 +37,7 @@ import java.util.Map;
 public final class EncoderLengthBench {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = BenchCli.options(args);
         Path modelDir = Path.of(options.getOrDefault("model-dir", "target/model-sources/bge-small-en-v1.5"));
         Path onnx = modelDir.resolve("bge-small-en-v1.5.onnx");
         Path tokenizerFile = modelDir.resolve("bge-small-en-v1.5-tokenizer.json");
@@ -257,18 +259,5 @@ public final class EncoderLengthBench {
         return json.append("]\n").toString();
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--") == false || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got [" + args[i] + "]");
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
-    }
 
-    private static void progress(String message) {
-        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
-    }
 }

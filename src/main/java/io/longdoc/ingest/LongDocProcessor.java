@@ -3,6 +3,7 @@ package io.longdoc.ingest;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelId;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
 
 import org.elasticsearch.ElasticsearchException;
@@ -27,12 +28,18 @@ import java.util.function.Supplier;
 public final class LongDocProcessor extends AbstractProcessor {
 
     public static final String TYPE = "long_doc";
+    /** Sections are whole sentences of about this many tokens: long enough to carry a point, short enough to place it. */
+    static final int SECTION_MIN_TOKENS = 64;
+    static final int SECTION_MAX_TOKENS = 128;
+    /** Centrality against redundancy in the summary's MMR. */
+    static final double SUMMARY_LAMBDA = 0.7;
 
     private final String field;
     private final String targetField;
     private final String modelId;
     private final boolean ignoreMissing;
     private final TokenLimit tokenLimit;
+    private final SectionVectors sections; // null: embedding only
     private final ModelRegistry registry;
     private final Supplier<ExecutorService> executor;
 
@@ -44,10 +51,12 @@ public final class LongDocProcessor extends AbstractProcessor {
         String modelId,
         boolean ignoreMissing,
         TokenLimit tokenLimit,
+        SectionVectors sections,
         ModelRegistry registry,
         Supplier<ExecutorService> executor
     ) {
         super(tag, description);
+        this.sections = sections;
         this.field = field;
         this.targetField = targetField;
         this.modelId = modelId;
@@ -131,15 +140,21 @@ public final class LongDocProcessor extends AbstractProcessor {
                     + " and [max_tokens] is [error]"
             );
         }
-        float[] embedding = model.embed(tokens.truncate(maxTokens));
-        document.setFieldValue(targetField + ".embedding", asList(embedding));
+        TokenizedText encoded = tokens.truncate(maxTokens);
+        LoadedModel.Encoding encoding = model.encode(encoded);
+        document.setFieldValue(targetField + ".embedding", asList(encoding.embedding()));
+        if (sections != null) {
+            for (Map.Entry<String, Object> field : sections.fields(text, encoded, encoding.hidden()).entrySet()) {
+                document.setFieldValue(targetField + "." + field.getKey(), field.getValue());
+            }
+        }
         document.setFieldValue(targetField + ".tokens", tokens.textTokens());
         document.setFieldValue(targetField + ".truncated", truncated);
         document.setFieldValue(targetField + ".model", modelId);
     }
 
     /** Ingest documents hold only JSON-like values (lists, not arrays), so that _simulate and copies work. */
-    private static List<Float> asList(float[] vector) {
+    static List<Float> asList(float[] vector) {
         List<Float> list = new ArrayList<>(vector.length);
         for (float v : vector) {
             list.add(v);
@@ -215,13 +230,21 @@ public final class LongDocProcessor extends AbstractProcessor {
             } catch (IllegalArgumentException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_tokens", e.getMessage());
             }
+            boolean withSections = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "sections", false);
+            int summarySections = ConfigurationUtils.readIntProperty(TYPE, tag, config, "summary_sections", 3);
+            if (summarySections < 1) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_sections", "must be at least 1, got [" + summarySections + "]");
+            }
+            SectionVectors sections = withSections
+                ? new SectionVectors(new Sectioner(SECTION_MIN_TOKENS, SECTION_MAX_TOKENS), new ExtractiveSummary(summarySections, SUMMARY_LAMBDA))
+                : null;
             try {
                 ModelId.validate(modelId);
                 registry.spec(modelId); // exists and has a valid spec; loading waits for the first document
             } catch (ElasticsearchException | IllegalArgumentException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model_id", e.getMessage());
             }
-            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, tokenLimit, registry, executor);
+            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, tokenLimit, sections, registry, executor);
         }
     }
 }

@@ -37,6 +37,14 @@ public final class LoadedModel implements AutoCloseable {
 
     /** The document vector of a tokenized text that fits the model ({@link ModelSpec#maxTokens()}). */
     public float[] embed(TokenizedText tokens) throws OrtException {
+        return encode(tokens).embedding();
+    }
+
+    /** One forward pass: the pooled document vector and the contextual token vectors it came from. */
+    public record Encoding(float[] embedding, HiddenStates hidden) {}
+
+    /** One forward pass over a tokenized text that fits the model: its vector and its token vectors. */
+    public Encoding encode(TokenizedText tokens) throws OrtException {
         if (tokens.length() > spec.maxTokens()) {
             throw new IllegalArgumentException(
                 "model [" + spec.id() + "] reads at most " + spec.maxTokens() + " tokens, got " + tokens.length() + " (truncate first)"
@@ -52,7 +60,7 @@ public final class LoadedModel implements AutoCloseable {
             HiddenStates.normalize(vector);
         }
         stats.recordInference(1, tokens.length(), System.nanoTime() - start);
-        return vector;
+        return new Encoding(vector, hidden);
     }
 
     @Override

@@ -108,7 +108,11 @@ public final class Sectioner {
         for (int end = iterator.next(); end != BreakIterator.DONE; start = end, end = iterator.next()) {
             int first = firstTokenAtOrAfter(tokens, tokenStarts, start);
             int last = firstTokenAtOrAfter(tokens, tokenStarts, end);
-            sentences.add(new Sentence(start, end, first, last));
+            int trimmedEnd = end; // a section's span ends at its last visible character, not in the blank after it
+            while (trimmedEnd > start && Character.isWhitespace(text.charAt(trimmedEnd - 1))) {
+                trimmedEnd--;
+            }
+            sentences.add(new Sentence(start, trimmedEnd, first, last));
         }
         return sentences;
     }

@@ -158,6 +158,52 @@ class LongDocProcessorTests {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void sectionsAndSummaryComeFromTheSamePass() throws Exception {
+        String address = firstSotuAddress();
+        String text = address.substring(0, address.lastIndexOf(". ", 2000) + 1); // ≈400 tokens of real prose, whole sentences
+        IngestDocument doc = run(create(Map.of("field", "body", "sections", true, "summary_sections", 2)), Map.of("body", text));
+        List<Map<String, Object>> sections = doc.getFieldValue("longdoc.sections", List.class);
+        assertTrue(sections.size() >= 4, "a 400-token text gives several sections: " + sections.size());
+        int previousEnd = 0;
+        for (Map<String, Object> section : sections) {
+            int start = (Integer) section.get("start");
+            int end = (Integer) section.get("end");
+            assertTrue(start >= previousEnd && end > start && end <= text.length(), "ordered spans inside the text: " + start + ".." + end);
+            List<Float> vector = (List<Float>) section.get("vector");
+            assertEquals(384, vector.size());
+            assertEquals(1.0, norm(vector), 1e-4);
+            previousEnd = end;
+        }
+        String summary = doc.getFieldValue("longdoc.summary", String.class);
+        List<String> sectionTexts = sections.stream().map(x -> text.substring((Integer) x.get("start"), (Integer) x.get("end"))).toList();
+        String[] lines = summary.split("\n");
+        assertEquals(2, lines.length, "two sections in the summary: " + summary);
+        assertTrue(sectionTexts.indexOf(lines[0]) >= 0 && sectionTexts.indexOf(lines[1]) > sectionTexts.indexOf(lines[0]),
+            "the summary is two of the sections, in document order: " + summary);
+        assertEquals(1.0, norm(doc.getFieldValue("longdoc.summary_embedding", List.class)), 1e-4);
+
+        assertFalse(run(create(Map.of("field", "body")), Map.of("body", text)).hasField("longdoc.sections"), "off by default");
+        assertConfigError(Map.of("field", "body", "sections", true, "summary_sections", 0), "[summary_sections] must be at least 1");
+    }
+
+    private static String firstSotuAddress() throws Exception {
+        java.nio.file.Path corpus = java.nio.file.Path.of(System.getProperty("tests.shared.data"), "sotu.jsonl");
+        try (var reader = Files.newBufferedReader(corpus)) {
+            return (String) org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
+                org.elasticsearch.xcontent.XContentType.JSON.xContent(), reader.readLine(), false).get("text");
+        }
+    }
+
+    private static double norm(List<?> vector) {
+        double sum = 0;
+        for (Object v : vector) {
+            sum += ((Float) v) * ((Float) v);
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
     void ignoreMissingPassesTheDocumentThrough() throws Exception {
         IngestDocument doc = run(create(Map.of("field", "body", "ignore_missing", true)), Map.of("other", "x"));
         assertNotNull(doc);

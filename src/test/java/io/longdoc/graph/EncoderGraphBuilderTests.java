@@ -8,20 +8,23 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-import org.junit.jupiter.api.BeforeAll;
+import io.longdoc.graph.GraphRuns.GraphOutputs;
+import io.longdoc.graph.GraphRuns.TokenBatch;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
+import static io.longdoc.graph.GraphRuns.feeds;
+import static io.longdoc.graph.GraphRuns.maxHiddenDiff;
+import static io.longdoc.graph.GraphRuns.run;
+import static io.longdoc.graph.GraphRuns.session;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,29 +40,22 @@ class EncoderGraphBuilderTests {
     private static final double TOLERANCE = 1e-4;
     private static final int LAYERS = RandomEncoderWeights.LAYERS;
 
-    private static OrtEnvironment environment;
-
-    @BeforeAll
-    static void startOrt() {
-        environment = OrtEnvironment.getEnvironment();
-    }
-
     // ---- dense
 
     @Test
     void denseMatchesReference() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(1).withQaHead().build();
-        assertMatchesReference("dense", weights, new AttentionPattern.Dense(), Inputs.random(11, new int[] { 23, 15 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("dense", weights, new AttentionPattern.Dense(), TokenBatch.random(11, new int[] { 23, 15 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
     void robertaPositionsCountOnlyRealTokens() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(2).roberta().build();
-        Inputs inputs = Inputs.random(12, new int[] { 20, 13 }, new int[][] { { 0 }, { 0 } }, 1);
+        TokenBatch inputs = TokenBatch.random(12, new int[] { 20, 13 }, new int[][] { { 0 }, { 0 } }, 1);
         assertMatchesReference("roberta dense", weights, new AttentionPattern.Dense(), inputs);
         assertMatchesReference("roberta window", weights, AttentionPattern.SlidingWindow.uniform(LAYERS, 3), inputs);
         // left padding: the first real token still takes position offset + 0
-        Inputs leftPadded = inputs.leftPadded(1);
+        TokenBatch leftPadded = inputs.leftPadded(1);
         assertMatchesReference("roberta dense, left padding", weights, new AttentionPattern.Dense(), leftPadded);
     }
 
@@ -69,12 +65,12 @@ class EncoderGraphBuilderTests {
     void slidingWindowWithoutGlobalTokens() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(3).build();
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 3, 5 }, null);
-        assertMatchesReference("window, no global", weights, pattern, Inputs.random(13, new int[] { 37, 29 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("window, no global", weights, pattern, TokenBatch.random(13, new int[] { 37, 29 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
     void slidingWindowWithClsGlobal() throws OrtException {
-        Inputs inputs = Inputs.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
+        TokenBatch inputs = TokenBatch.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
         AttentionPattern pattern = AttentionPattern.SlidingWindow.uniform(LAYERS, 4);
         assertMatchesReference("window + CLS, normal projections", RandomEncoderWeights.bert(4).withQaHead().build(), pattern, inputs);
         assertMatchesReference(
@@ -88,7 +84,7 @@ class EncoderGraphBuilderTests {
     @Test
     void slidingWindowWithManyGlobalTokens() throws OrtException {
         // different counts per sequence; position 35 of the second sequence is padding and must not become global
-        Inputs inputs = Inputs.random(15, new int[] { 40, 31 }, new int[][] { { 0, 1, 2, 3, 4, 5, 6, 20, 33 }, { 0, 5, 6, 35 } }, 0);
+        TokenBatch inputs = TokenBatch.random(15, new int[] { 40, 31 }, new int[][] { { 0, 1, 2, 3, 4, 5, 6, 20, 33 }, { 0, 5, 6, 35 } }, 0);
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 2, 4 }, null);
         assertMatchesReference("window + many globals, normal projections", RandomEncoderWeights.bert(5).build(), pattern, inputs);
         assertMatchesReference("window + many globals, global projections", RandomEncoderWeights.bert(5).withGlobalProjections().build(), pattern, inputs);
@@ -97,10 +93,10 @@ class EncoderGraphBuilderTests {
     @Test
     void windowCoveringTheInputEqualsDense() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(6).withQaHead().build();
-        Inputs inputs = Inputs.random(16, new int[] { 30, 22 }, new int[][] { { 0 }, { 0 } }, 0);
-        Outputs window = run(EncoderGraphBuilder.build(weights, new AttentionPattern.SlidingWindow(new int[] { 30, 64 }, null), GraphOptions.STANDARD), inputs);
-        Outputs dense = run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs);
-        double diff = maxDiff(window, dense, inputs);
+        TokenBatch inputs = TokenBatch.random(16, new int[] { 30, 22 }, new int[][] { { 0 }, { 0 } }, 0);
+        GraphOutputs window = run(EncoderGraphBuilder.build(weights, new AttentionPattern.SlidingWindow(new int[] { 30, 64 }, null), GraphOptions.STANDARD), inputs);
+        GraphOutputs dense = run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs);
+        double diff = maxHiddenDiff(window, dense, inputs);
         System.out.printf("window >= n vs dense graph: max diff %.2e%n", diff);
         assertTrue(diff <= TOLERANCE, "window >= n differs from dense by " + diff);
         assertMatchesReference("window >= n", weights, new AttentionPattern.SlidingWindow(new int[] { 30, 64 }, null), inputs);
@@ -109,18 +105,18 @@ class EncoderGraphBuilderTests {
     @Test
     void dilatedHeads() throws OrtException {
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 3, 2 }, new int[][] { { 1, 2, 1, 3 }, { 2, 1, 1, 1 } });
-        Inputs inputs = Inputs.random(17, new int[] { 41, 34 }, new int[][] { { 0, 17 }, { 0 } }, 0);
+        TokenBatch inputs = TokenBatch.random(17, new int[] { 41, 34 }, new int[][] { { 0, 17 }, { 0 } }, 0);
         assertMatchesReference("dilation, normal projections", RandomEncoderWeights.bert(7).build(), pattern, inputs);
         assertMatchesReference("dilation, global projections", RandomEncoderWeights.bert(7).withGlobalProjections().build(), pattern, inputs);
         AttentionPattern allDilated = new AttentionPattern.SlidingWindow(new int[] { 2, 2 }, new int[][] { { 2, 2, 2, 2 }, { 3, 3, 3, 3 } });
-        assertMatchesReference("dilation on every head", RandomEncoderWeights.bert(7).build(), allDilated, Inputs.random(18, new int[] { 25, 25 }, new int[][] { {}, { 3 } }, 0));
+        assertMatchesReference("dilation on every head", RandomEncoderWeights.bert(7).build(), allDilated, TokenBatch.random(18, new int[] { 25, 25 }, new int[][] { {}, { 3 } }, 0));
     }
 
     @Test
     void slidingWindowHasNoSequenceBySequenceMatMul() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(8).build();
         int n = 150; // more than d and the feed-forward width, so only the sequence axes can be this long
-        Inputs inputs = Inputs.random(19, new int[] { n, n }, new int[][] { { 0 }, { 0, 9 } }, 0);
+        TokenBatch inputs = TokenBatch.random(19, new int[] { n, n }, new int[][] { { 0 }, { 0, 9 } }, 0);
         AttentionPattern window = new AttentionPattern.SlidingWindow(new int[] { 4, 4 }, new int[][] { { 1, 1, 2, 2 }, { 1, 1, 1, 1 } });
         assertEquals(List.of(), matMulsSpanningTheSequenceTwice(EncoderGraphBuilder.build(weights, window, GraphOptions.STANDARD), inputs, n));
         // the check does see the n×n scores of full attention
@@ -132,18 +128,18 @@ class EncoderGraphBuilderTests {
     @Test
     void blockSparseHfEval() throws OrtException {
         AttentionPattern pattern = new AttentionPattern.BlockSparse(4, 2, 7, AttentionPattern.RandomBlocks.HF_EVAL);
-        assertMatchesReference("block sparse HF_EVAL", RandomEncoderWeights.bert(9).withQaHead().build(), pattern, Inputs.random(20, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("block sparse HF_EVAL", RandomEncoderWeights.bert(9).withQaHead().build(), pattern, TokenBatch.random(20, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
     void blockSparseSeeded() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(10).build();
         AttentionPattern pattern = new AttentionPattern.BlockSparse(4, 2, 7, AttentionPattern.RandomBlocks.SEEDED);
-        assertMatchesReference("block sparse SEEDED r=2", weights, pattern, Inputs.random(21, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("block sparse SEEDED r=2", weights, pattern, TokenBatch.random(21, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
         AttentionPattern three = new AttentionPattern.BlockSparse(4, 3, 99, AttentionPattern.RandomBlocks.SEEDED);
-        assertMatchesReference("block sparse SEEDED r=3", weights, three, Inputs.random(22, new int[] { 64, 61 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("block sparse SEEDED r=3", weights, three, TokenBatch.random(22, new int[] { 64, 61 }, new int[][] { {}, {} }, 0));
         AttentionPattern none = new AttentionPattern.BlockSparse(8, 0, 1, AttentionPattern.RandomBlocks.SEEDED);
-        assertMatchesReference("block sparse r=0", weights, none, Inputs.random(23, new int[] { 77, 70 }, new int[][] { {}, {} }, 0));
+        assertMatchesReference("block sparse r=0", weights, none, TokenBatch.random(23, new int[] { 77, 70 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
@@ -153,14 +149,14 @@ class EncoderGraphBuilderTests {
         byte[] sparse = EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD);
         byte[] dense = EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD);
 
-        Inputs atThreshold = Inputs.random(24, new int[] { 36, 30 }, new int[][] { {}, {} }, 0); // (5 + 2r)·b = 36
-        double diff = maxDiff(run(sparse, atThreshold), run(dense, atThreshold), atThreshold);
+        TokenBatch atThreshold = TokenBatch.random(24, new int[] { 36, 30 }, new int[][] { {}, {} }, 0); // (5 + 2r)·b = 36
+        double diff = maxHiddenDiff(run(sparse, atThreshold), run(dense, atThreshold), atThreshold);
         System.out.printf("block sparse at n = (5+2r)b vs dense graph: max diff %.2e%n", diff);
         assertTrue(diff <= TOLERANCE, "n = 36 should take full attention, differs by " + diff);
         assertMatchesReference("block sparse fallback", weights, pattern, atThreshold);
 
-        Inputs aboveThreshold = Inputs.random(25, new int[] { 37, 37 }, new int[][] { {}, {} }, 0);
-        assertTrue(maxDiff(run(sparse, aboveThreshold), run(dense, aboveThreshold), aboveThreshold) > 1e-2, "n = 37 should be block sparse");
+        TokenBatch aboveThreshold = TokenBatch.random(25, new int[] { 37, 37 }, new int[][] { {}, {} }, 0);
+        assertTrue(maxHiddenDiff(run(sparse, aboveThreshold), run(dense, aboveThreshold), aboveThreshold) > 1e-2, "n = 37 should be block sparse");
         assertMatchesReference("block sparse just above fallback", weights, pattern, aboveThreshold);
     }
 
@@ -168,7 +164,7 @@ class EncoderGraphBuilderTests {
     void blockSparseHasNoSequenceBySequenceMatMul() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(15).build();
         int n = 150;
-        Inputs inputs = Inputs.random(26, new int[] { n, n - 7 }, new int[][] { {}, {} }, 0);
+        TokenBatch inputs = TokenBatch.random(26, new int[] { n, n - 7 }, new int[][] { {}, {} }, 0);
         for (AttentionPattern.RandomBlocks mode : AttentionPattern.RandomBlocks.values()) {
             byte[] model = EncoderGraphBuilder.build(weights, new AttentionPattern.BlockSparse(4, 2, 3, mode), GraphOptions.STANDARD);
             assertEquals(List.of(), matMulsSpanningTheSequenceTwice(model, inputs, n), mode.toString());
@@ -230,128 +226,19 @@ class EncoderGraphBuilderTests {
 
     // ---- helpers
 
-    /** Token ids, attention masks (the first lengths[s] tokens are real) and global masks, n = the longest length. */
-    private record Inputs(long[][] ids, long[][] mask, long[][] global) {
-
-        static Inputs random(long seed, int[] lengths, int[][] globalPositions, int padTokenId) {
-            Random random = new Random(seed);
-            int n = Arrays.stream(lengths).max().orElseThrow();
-            long[][] ids = new long[lengths.length][n];
-            long[][] mask = new long[lengths.length][n];
-            long[][] global = new long[lengths.length][n];
-            for (int s = 0; s < lengths.length; s++) {
-                for (int i = 0; i < n; i++) {
-                    boolean real = i < lengths[s];
-                    ids[s][i] = real ? 3 + random.nextInt(RandomEncoderWeights.VOCAB - 3) : padTokenId;
-                    mask[s][i] = real ? 1 : 0;
-                }
-                for (int position : globalPositions[s]) {
-                    global[s][position] = 1;
-                }
-            }
-            return new Inputs(ids, mask, global);
-        }
-
-        /** The same sequences with their padding moved to the front. */
-        Inputs leftPadded(long padTokenId) {
-            long[][] leftIds = new long[ids.length][];
-            long[][] leftMask = new long[ids.length][];
-            long[][] leftGlobal = new long[ids.length][];
-            for (int s = 0; s < ids.length; s++) {
-                int n = ids[s].length;
-                int length = (int) Arrays.stream(mask[s]).sum();
-                leftIds[s] = new long[n];
-                leftMask[s] = new long[n];
-                leftGlobal[s] = new long[n];
-                Arrays.fill(leftIds[s], padTokenId);
-                System.arraycopy(ids[s], 0, leftIds[s], n - length, length);
-                System.arraycopy(mask[s], 0, leftMask[s], n - length, length);
-                System.arraycopy(global[s], 0, leftGlobal[s], n - length, length);
-            }
-            return new Inputs(leftIds, leftMask, leftGlobal);
-        }
-    }
-
-    private record Outputs(float[][][] hidden, float[][] startLogits, float[][] endLogits) {}
-
-    private static void assertMatchesReference(String label, EncoderWeights weights, AttentionPattern pattern, Inputs inputs) throws OrtException {
-        Outputs graph = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
+    private static void assertMatchesReference(String label, EncoderWeights weights, AttentionPattern pattern, TokenBatch inputs) throws OrtException {
+        GraphOutputs graph = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
         ReferenceEncoder.Output reference = new ReferenceEncoder(weights, pattern).run(inputs.ids(), inputs.mask(), inputs.global());
-        double diff = 0;
-        for (int s = 0; s < inputs.ids().length; s++) {
-            for (int i = 0; i < inputs.ids()[s].length; i++) {
-                if (inputs.mask()[s][i] == 0) {
-                    continue;
-                }
-                for (int c = 0; c < reference.hidden()[s][i].length; c++) {
-                    diff = Math.max(diff, Math.abs(graph.hidden()[s][i][c] - reference.hidden()[s][i][c]));
-                }
-                if (reference.startLogits() != null) {
-                    diff = Math.max(diff, Math.abs(graph.startLogits()[s][i] - reference.startLogits()[s][i]));
-                    diff = Math.max(diff, Math.abs(graph.endLogits()[s][i] - reference.endLogits()[s][i]));
-                }
-            }
-        }
+        double diff = GraphRuns.maxDiff(graph, reference, inputs);
         System.out.printf("%s: max |graph - reference| = %.2e%n", label, diff);
         assertTrue(diff <= TOLERANCE, label + ": graph differs from the reference by " + diff);
-    }
-
-    /** Largest difference between two graphs' outputs on the real positions. */
-    private static double maxDiff(Outputs a, Outputs b, Inputs inputs) {
-        double diff = 0;
-        for (int s = 0; s < inputs.ids().length; s++) {
-            for (int i = 0; i < inputs.ids()[s].length; i++) {
-                if (inputs.mask()[s][i] != 0) {
-                    for (int c = 0; c < a.hidden()[s][i].length; c++) {
-                        diff = Math.max(diff, Math.abs(a.hidden()[s][i][c] - b.hidden()[s][i][c]));
-                    }
-                }
-            }
-        }
-        return diff;
-    }
-
-    private static Outputs run(byte[] model, Inputs inputs) throws OrtException {
-        Map<String, OnnxTensor> feeds = feeds(inputs);
-        try (OrtSession session = session(model); OrtSession.Result result = session.run(feeds)) {
-            float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
-            float[][] start = result.get("start_logits").map(EncoderGraphBuilderTests::matrix).orElse(null);
-            float[][] end = result.get("end_logits").map(EncoderGraphBuilderTests::matrix).orElse(null);
-            return new Outputs(hidden, start, end);
-        } finally {
-            OnnxValue.close(feeds);
-        }
-    }
-
-    private static float[][] matrix(OnnxValue value) {
-        try {
-            return (float[][]) value.getValue();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static OrtSession session(byte[] model) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(2);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return environment.createSession(model, options);
-        }
-    }
-
-    private static Map<String, OnnxTensor> feeds(Inputs inputs) throws OrtException {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        feeds.put("input_ids", OnnxTensor.createTensor(environment, inputs.ids()));
-        feeds.put("attention_mask", OnnxTensor.createTensor(environment, inputs.mask()));
-        feeds.put("global_attention_mask", OnnxTensor.createTensor(environment, inputs.global()));
-        return feeds;
     }
 
     /**
      * Runs the graph with every MatMul output exposed and lists those with two axes of at least n. An If (block
      * sparse's short-input fallback) is replaced by its else branch, the one long inputs take.
      */
-    private static List<String> matMulsSpanningTheSequenceTwice(byte[] model, Inputs inputs, int n) throws OrtException {
+    private static List<String> matMulsSpanningTheSequenceTwice(byte[] model, TokenBatch inputs, int n) throws OrtException {
         ModelProto proto;
         try {
             proto = ModelProto.parseFrom(model);
@@ -379,7 +266,7 @@ class EncoderGraphBuilderTests {
         byte[] exposed = proto.toBuilder().setGraph(graph).build().toByteArray();
         List<String> spanning = new ArrayList<>();
         Map<String, OnnxTensor> feeds = feeds(inputs);
-        try (OrtSession session = session(exposed); OrtSession.Result result = session.run(feeds)) {
+        try (OrtSession session = session(exposed, false); OrtSession.Result result = session.run(feeds)) {
             for (String name : matMuls) {
                 long[] shape = ((OnnxTensor) result.get(name).orElseThrow()).getInfo().getShape();
                 if (Arrays.stream(shape).filter(dim -> dim >= n).count() >= 2) {

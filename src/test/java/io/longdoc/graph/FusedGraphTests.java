@@ -5,13 +5,12 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 import io.longdoc.TestModels;
+import io.longdoc.graph.GraphRuns.GraphOutputs;
+import io.longdoc.graph.GraphRuns.TokenBatch;
 import io.longdoc.graph.importer.Longify;
 import io.longdoc.graph.importer.OnnxExportImporter;
 import io.longdoc.text.Tokenizer;
@@ -24,13 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
+import static io.longdoc.graph.GraphRuns.maxDiff;
+import static io.longdoc.graph.GraphRuns.run;
+import static io.longdoc.graph.GraphRuns.runFused;
+import static io.longdoc.graph.GraphRuns.session;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,35 +48,30 @@ class FusedGraphTests {
 
     private static final double TOLERANCE = 1e-4;
     private static final int LAYERS = RandomEncoderWeights.LAYERS;
-    private static final String LIBRARY_PROPERTY = "tests.longdoc.ops.library";
     private static final GraphOptions FUSED = new GraphOptions(true);
-
-    private static OrtEnvironment environment;
-    private static Path library;
 
     @BeforeAll
     static void findLibrary() {
         // Missing library = failure, never a skip: these tests are the only check that the two halves fit together.
-        library = Path.of(System.getProperty(LIBRARY_PROPERTY, "target/onnx-ops/liblongdoc_ops.so")).toAbsolutePath();
+        Path library = GraphRuns.opsLibrary();
         if (Files.isRegularFile(library) == false) {
             fail("the longdoc ops library is not built: missing [" + library + "]. Build it with "
                 + "`cmake -S onnx-ops -B target/onnx-ops -DCMAKE_BUILD_TYPE=Release && cmake --build target/onnx-ops -j2` "
-                + "(or point -D" + LIBRARY_PROPERTY + " at a built liblongdoc_ops.so)");
+                + "(or point -D" + GraphRuns.OPS_LIBRARY_PROPERTY + " at a built liblongdoc_ops.so)");
         }
-        environment = OrtEnvironment.getEnvironment();
     }
 
     // ---- sliding window
 
     @Test
     void slidingWindowWithClsGlobal() throws OrtException {
-        Inputs inputs = Inputs.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
+        TokenBatch inputs = TokenBatch.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
         assertFusedMatches("window + CLS", RandomEncoderWeights.bert(4).withQaHead().build(), AttentionPattern.SlidingWindow.uniform(LAYERS, 4), inputs);
     }
 
     @Test
     void slidingWindowWithGlobalProjections() throws OrtException {
-        Inputs inputs = Inputs.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0, 29 } }, 0);
+        TokenBatch inputs = TokenBatch.random(14, new int[] { 37, 30 }, new int[][] { { 0 }, { 0, 29 } }, 0);
         EncoderWeights weights = RandomEncoderWeights.bert(4).withQaHead().withGlobalProjections().build();
         assertFusedMatches("window + CLS, global projections", weights, AttentionPattern.SlidingWindow.uniform(LAYERS, 4), inputs);
     }
@@ -83,7 +79,7 @@ class FusedGraphTests {
     @Test
     void slidingWindowWithManyGlobalTokens() throws OrtException {
         // different counts per sequence; position 35 of the second sequence is padding and must not become global
-        Inputs inputs = Inputs.random(15, new int[] { 40, 31 }, new int[][] { { 0, 1, 2, 3, 4, 5, 6, 20, 33 }, { 0, 5, 6, 35 } }, 0);
+        TokenBatch inputs = TokenBatch.random(15, new int[] { 40, 31 }, new int[][] { { 0, 1, 2, 3, 4, 5, 6, 20, 33 }, { 0, 5, 6, 35 } }, 0);
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 2, 4 }, null);
         assertFusedMatches("window + many globals", RandomEncoderWeights.bert(5).build(), pattern, inputs);
         assertFusedMatches("window + many globals, global projections", RandomEncoderWeights.bert(5).withGlobalProjections().build(), pattern, inputs);
@@ -91,14 +87,14 @@ class FusedGraphTests {
 
     @Test
     void slidingWindowWithoutGlobalTokens() throws OrtException {
-        Inputs inputs = Inputs.random(13, new int[] { 37, 29 }, new int[][] { {}, {} }, 0);
+        TokenBatch inputs = TokenBatch.random(13, new int[] { 37, 29 }, new int[][] { {}, {} }, 0);
         assertFusedMatches("window, no global", RandomEncoderWeights.bert(3).build(), new AttentionPattern.SlidingWindow(new int[] { 3, 5 }, null), inputs);
     }
 
     @Test
     void dilationOnSomeHeads() throws OrtException {
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 3, 2 }, new int[][] { { 1, 2, 1, 3 }, { 2, 1, 1, 1 } });
-        Inputs inputs = Inputs.random(17, new int[] { 41, 34 }, new int[][] { { 0, 17 }, { 0 } }, 0);
+        TokenBatch inputs = TokenBatch.random(17, new int[] { 41, 34 }, new int[][] { { 0, 17 }, { 0 } }, 0);
         assertFusedMatches("dilation", RandomEncoderWeights.bert(7).build(), pattern, inputs);
         assertFusedMatches("dilation, global projections", RandomEncoderWeights.bert(7).withGlobalProjections().build(), pattern, inputs);
     }
@@ -107,7 +103,7 @@ class FusedGraphTests {
     void paddingInABatchOfTwo() throws OrtException {
         // the second sequence is mostly padding; its padded tail is marked global and carries odd mask values, which
         // the standard graph reads as "non-zero" and the fused graph must too (the op itself accepts only 0 and 1)
-        Inputs inputs = Inputs.random(27, new int[] { 70, 12 }, new int[][] { { 0, 69 }, { 0, 40 } }, 1);
+        TokenBatch inputs = TokenBatch.random(27, new int[] { 70, 12 }, new int[][] { { 0, 69 }, { 0, 40 } }, 1);
         inputs.global()[0][10] = 7;
         inputs.mask()[0][3] = 2;
         EncoderWeights weights = RandomEncoderWeights.bert(17).withQaHead().withGlobalProjections().build();
@@ -116,7 +112,7 @@ class FusedGraphTests {
 
     @Test
     void windowCoveringTheInput() throws OrtException {
-        Inputs inputs = Inputs.random(16, new int[] { 30, 22 }, new int[][] { { 0 }, { 0 } }, 0);
+        TokenBatch inputs = TokenBatch.random(16, new int[] { 30, 22 }, new int[][] { { 0 }, { 0 } }, 0);
         AttentionPattern pattern = new AttentionPattern.SlidingWindow(new int[] { 30, 64 }, null);
         EncoderWeights weights = RandomEncoderWeights.bert(6).withQaHead().build();
         assertFusedMatches("window >= n", weights, pattern, inputs);
@@ -130,27 +126,27 @@ class FusedGraphTests {
     @Test
     void blockSparseSeeded() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(10).build();
-        assertFusedMatches("block sparse SEEDED r=2", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(21, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
-        assertFusedMatches("block sparse SEEDED r=3", weights, blockSparse(4, 3, 99, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(22, new int[] { 64, 61 }, new int[][] { {}, {} }, 0));
-        assertFusedMatches("block sparse SEEDED r=0", weights, blockSparse(8, 0, 1, AttentionPattern.RandomBlocks.SEEDED), Inputs.random(23, new int[] { 77, 70 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse SEEDED r=2", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.SEEDED), TokenBatch.random(21, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse SEEDED r=3", weights, blockSparse(4, 3, 99, AttentionPattern.RandomBlocks.SEEDED), TokenBatch.random(22, new int[] { 64, 61 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse SEEDED r=0", weights, blockSparse(8, 0, 1, AttentionPattern.RandomBlocks.SEEDED), TokenBatch.random(23, new int[] { 77, 70 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
     void blockSparseHfEval() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(9).withQaHead().build();
-        assertFusedMatches("block sparse HF_EVAL", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.HF_EVAL), Inputs.random(20, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse HF_EVAL", weights, blockSparse(4, 2, 7, AttentionPattern.RandomBlocks.HF_EVAL), TokenBatch.random(20, new int[] { 50, 41 }, new int[][] { {}, {} }, 0));
         // n not a multiple of b: the last block is padded
-        assertFusedMatches("block sparse HF_EVAL r=3", weights, blockSparse(4, 3, 7, AttentionPattern.RandomBlocks.HF_EVAL), Inputs.random(28, new int[] { 47, 47 }, new int[][] { {}, {} }, 0));
+        assertFusedMatches("block sparse HF_EVAL r=3", weights, blockSparse(4, 3, 7, AttentionPattern.RandomBlocks.HF_EVAL), TokenBatch.random(28, new int[] { 47, 47 }, new int[][] { {}, {} }, 0));
     }
 
     @Test
     void blockSparseJustAboveTheFallback() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(11).build();
-        Inputs inputs = Inputs.random(25, new int[] { 37, 37 }, new int[][] { {}, {} }, 0); // (5 + 2r)·b = 36
+        TokenBatch inputs = TokenBatch.random(25, new int[] { 37, 37 }, new int[][] { {}, {} }, 0); // (5 + 2r)·b = 36
         for (AttentionPattern.RandomBlocks mode : AttentionPattern.RandomBlocks.values()) {
             AttentionPattern pattern = blockSparse(4, 2, 7, mode);
             assertFusedMatches("block sparse " + mode + " at n = 37", weights, pattern, inputs);
-            Outputs dense = run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs);
+            GraphOutputs dense = run(EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD), inputs);
             assertTrue(maxDiff(runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs), dense, inputs) > 1e-2, mode + ": n = 37 should be block sparse");
         }
     }
@@ -159,9 +155,9 @@ class FusedGraphTests {
     void blockSparseFallsBackToFullAttentionOnShortInputs() throws OrtException {
         EncoderWeights weights = RandomEncoderWeights.bert(11).build();
         byte[] dense = EncoderGraphBuilder.build(weights, new AttentionPattern.Dense(), GraphOptions.STANDARD);
-        Inputs atThreshold = Inputs.random(24, new int[] { 36, 30 }, new int[][] { {}, {} }, 0);
+        TokenBatch atThreshold = TokenBatch.random(24, new int[] { 36, 30 }, new int[][] { {}, {} }, 0);
         // B = 2 < r = 3: no layout could be drawn, and none is needed
-        Inputs tiny = Inputs.random(29, new int[] { 6, 2 }, new int[][] { {}, {} }, 0);
+        TokenBatch tiny = TokenBatch.random(29, new int[] { 6, 2 }, new int[][] { {}, {} }, 0);
         for (AttentionPattern.RandomBlocks mode : AttentionPattern.RandomBlocks.values()) {
             AttentionPattern pattern = blockSparse(4, 2, 7, mode);
             assertFusedMatches("block sparse " + mode + " fallback at n = (5+2r)b", weights, pattern, atThreshold);
@@ -237,7 +233,7 @@ class FusedGraphTests {
         weights = null;
         try (OrtSession standardSession = session(standardGraph, false); OrtSession fusedSession = session(fusedGraph, true)) {
             for (int n : new int[] { 2000, 4096, 16384 }) {
-                Inputs inputs = Inputs.text(realTokens(n));
+                TokenBatch inputs = TokenBatch.text(realTokens(n));
                 double diff = maxDiff(run(fusedSession, inputs), run(standardSession, inputs), inputs);
                 System.out.printf("bge-small (default model), n = %d: max |fused - standard| = %.2e%n", n, diff);
                 assertTrue(diff <= TOLERANCE, "n = " + n + ": fused differs from standard by " + diff);
@@ -275,128 +271,16 @@ class FusedGraphTests {
         return new AttentionPattern.BlockSparse(blockSize, randomBlocks, seed, mode);
     }
 
-    /** Token ids, attention masks and global masks, n = the longest length. */
-    record Inputs(long[][] ids, long[][] mask, long[][] global) {
-
-        static Inputs random(long seed, int[] lengths, int[][] globalPositions, int padTokenId) {
-            Random random = new Random(seed);
-            int n = Arrays.stream(lengths).max().orElseThrow();
-            long[][] ids = new long[lengths.length][n];
-            long[][] mask = new long[lengths.length][n];
-            long[][] global = new long[lengths.length][n];
-            for (int s = 0; s < lengths.length; s++) {
-                for (int i = 0; i < n; i++) {
-                    boolean real = i < lengths[s];
-                    ids[s][i] = real ? 3 + random.nextInt(RandomEncoderWeights.VOCAB - 3) : padTokenId;
-                    mask[s][i] = real ? 1 : 0;
-                }
-                for (int position : globalPositions[s]) {
-                    global[s][position] = 1;
-                }
-            }
-            return new Inputs(ids, mask, global);
-        }
-
-        /** One unpadded sequence with [CLS] global. */
-        static Inputs text(long[] ids) {
-            long[] mask = new long[ids.length];
-            Arrays.fill(mask, 1);
-            long[] global = new long[ids.length];
-            global[0] = 1;
-            return new Inputs(new long[][] { ids }, new long[][] { mask }, new long[][] { global });
-        }
-
-        boolean real(int s, int i) {
-            return mask[s][i] != 0;
-        }
-    }
-
-    record Outputs(float[][][] hidden, float[][] startLogits, float[][] endLogits) {}
-
     /** The fused graph against the reference encoder and against the standard-op graph, on real-token rows. */
-    private static void assertFusedMatches(String label, EncoderWeights weights, AttentionPattern pattern, Inputs inputs) throws OrtException {
-        Outputs fused = runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs);
-        Outputs standard = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
+    private static void assertFusedMatches(String label, EncoderWeights weights, AttentionPattern pattern, TokenBatch inputs) throws OrtException {
+        GraphOutputs fused = runFused(EncoderGraphBuilder.build(weights, pattern, FUSED), inputs);
+        GraphOutputs standard = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
         ReferenceEncoder.Output reference = new ReferenceEncoder(weights, pattern).run(inputs.ids(), inputs.mask(), inputs.global());
-        double toReference = 0;
-        for (int s = 0; s < inputs.ids().length; s++) {
-            for (int i = 0; i < inputs.ids()[s].length; i++) {
-                if (inputs.real(s, i) == false) {
-                    continue;
-                }
-                for (int c = 0; c < reference.hidden()[s][i].length; c++) {
-                    toReference = Math.max(toReference, Math.abs(fused.hidden()[s][i][c] - reference.hidden()[s][i][c]));
-                }
-                if (reference.startLogits() != null) {
-                    toReference = Math.max(toReference, Math.abs(fused.startLogits()[s][i] - reference.startLogits()[s][i]));
-                    toReference = Math.max(toReference, Math.abs(fused.endLogits()[s][i] - reference.endLogits()[s][i]));
-                }
-            }
-        }
+        double toReference = maxDiff(fused, reference, inputs);
         double toStandard = maxDiff(fused, standard, inputs);
         System.out.printf("%s: max |fused - reference| = %.2e, max |fused - standard| = %.2e%n", label, toReference, toStandard);
         assertTrue(toReference <= TOLERANCE, label + ": fused graph differs from the reference by " + toReference);
         assertTrue(toStandard <= TOLERANCE, label + ": fused graph differs from the standard graph by " + toStandard);
-    }
-
-    /** Largest difference between two graphs' outputs (hidden states and QA logits) on the real positions. */
-    static double maxDiff(Outputs a, Outputs b, Inputs inputs) {
-        double diff = 0;
-        for (int s = 0; s < inputs.ids().length; s++) {
-            for (int i = 0; i < inputs.ids()[s].length; i++) {
-                if (inputs.real(s, i) == false) {
-                    continue;
-                }
-                for (int c = 0; c < a.hidden()[s][i].length; c++) {
-                    diff = Math.max(diff, Math.abs(a.hidden()[s][i][c] - b.hidden()[s][i][c]));
-                }
-                if (a.startLogits() != null) {
-                    diff = Math.max(diff, Math.abs(a.startLogits()[s][i] - b.startLogits()[s][i]));
-                    diff = Math.max(diff, Math.abs(a.endLogits()[s][i] - b.endLogits()[s][i]));
-                }
-            }
-        }
-        return diff;
-    }
-
-    static Outputs run(byte[] model, Inputs inputs) throws OrtException {
-        try (OrtSession session = session(model, false)) {
-            return run(session, inputs);
-        }
-    }
-
-    static Outputs runFused(byte[] model, Inputs inputs) throws OrtException {
-        try (OrtSession session = session(model, true)) {
-            return run(session, inputs);
-        }
-    }
-
-    static Outputs run(OrtSession session, Inputs inputs) throws OrtException {
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put("input_ids", OnnxTensor.createTensor(environment, inputs.ids()));
-            feeds.put("attention_mask", OnnxTensor.createTensor(environment, inputs.mask()));
-            feeds.put("global_attention_mask", OnnxTensor.createTensor(environment, inputs.global()));
-            try (OrtSession.Result result = session.run(feeds)) {
-                float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
-                float[][] start = result.get("start_logits").isPresent() ? (float[][]) result.get("start_logits").get().getValue() : null;
-                float[][] end = result.get("end_logits").isPresent() ? (float[][]) result.get("end_logits").get().getValue() : null;
-                return new Outputs(hidden, start, end);
-            }
-        } finally {
-            OnnxValue.close(feeds);
-        }
-    }
-
-    static OrtSession session(byte[] model, boolean withOpsLibrary) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(2);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (withOpsLibrary) {
-                options.registerCustomOpLibrary(library.toString());
-            }
-            return environment.createSession(model, options);
-        }
     }
 
     private static ModelProto parse(byte[] model) {

@@ -1,8 +1,6 @@
 package io.longdoc.graph.importer;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
@@ -10,20 +8,20 @@ import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.GraphOptions;
+import io.longdoc.graph.GraphRuns;
+import io.longdoc.graph.GraphRuns.GraphOutputs;
+import io.longdoc.graph.GraphRuns.TokenBatch;
 import io.longdoc.graph.ReferenceEncoder;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
+import static io.longdoc.graph.GraphRuns.maxHiddenDiff;
+import static io.longdoc.graph.GraphRuns.maxLogitDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -47,15 +45,8 @@ class CheckpointParityTests {
     /** What "the output did not change" means: the same computation on the real tokens, up to float noise. */
     private static final double SAME = 1e-6;
 
-    private static OrtEnvironment environment;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startOrt() {
-        environment = OrtEnvironment.getEnvironment();
-    }
 
     @Test
     void bert() throws Exception {
@@ -63,7 +54,7 @@ class CheckpointParityTests {
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
         assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
-        Batch batch = Batch.random(201, new int[] { 16, 11 }, new int[][] { {}, {} }, 0, hf.vocab);
+        TokenBatch batch = TokenBatch.random(201, new int[] { 16, 11 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs base = assertParity("bert", model, batch);
 
         // token_type_ids are all 0: row 1 of the token-type table is never read, row 0 always is
@@ -82,7 +73,7 @@ class CheckpointParityTests {
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("roberta")));
         assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
-        Batch batch = Batch.random(202, new int[] { 16, 9 }, new int[][] { {}, {} }, 1, hf.vocab);
+        TokenBatch batch = TokenBatch.random(202, new int[] { 16, 9 }, new int[][] { {}, {} }, 1, hf.vocab);
         Outputs base = assertParity("roberta", model, batch);
 
         // positions count from padding_idx + 1 = 2: rows 0 and 1 never reach a real token, row 2 (the first token) does
@@ -106,7 +97,7 @@ class CheckpointParityTests {
         model.weights().layers().forEach(layer -> assertTrue(layer.hasGlobalProjections()));
         // n = 32, the table's limit; globals: CLS in both, a question-like run in the first, one inside the padding
         // of the second (not real, so not global)
-        Batch batch = Batch.random(203, new int[] { 32, 23 }, new int[][] { { 0, 1, 2, 17 }, { 0, 5, 27 } }, 1, hf.vocab);
+        TokenBatch batch = TokenBatch.random(203, new int[] { 32, 23 }, new int[][] { { 0, 1, 2, 17 }, { 0, 5, 27 } }, 1, hf.vocab);
         Outputs base = assertParity("longformer w=[2,3]", model, batch);
 
         // the checkpoint's windows are in force: wider windows on the same weights give another output
@@ -135,11 +126,11 @@ class CheckpointParityTests {
         assertEquals(new AttentionPattern.BlockSparse(16, 2, 0L, AttentionPattern.RandomBlocks.HF_EVAL), model.pattern());
         ImportedModel dense = new ImportedModel(model.weights(), new AttentionPattern.Dense());
 
-        Batch sparse = Batch.random(204, new int[] { 160, 141 }, new int[][] { {}, {} }, 0, hf.vocab);
+        TokenBatch sparse = TokenBatch.random(204, new int[] { 160, 141 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs blockSparse = assertParity("big_bird n=160 (block sparse)", model, sparse);
         assertChanged("n=160 vs dense graph (block sparse in force)", blockSparse, run(dense, sparse), sparse);
 
-        Batch full = Batch.random(205, new int[] { 128, 100 }, new int[][] { {}, {} }, 0, hf.vocab);
+        TokenBatch full = TokenBatch.random(205, new int[] { 128, 100 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs fallback = assertParity("big_bird n=128 (full-attention fallback)", model, full);
         assertSame("n=128 vs dense graph (full-attention fallback)", fallback, run(dense, full), full);
     }
@@ -151,7 +142,7 @@ class CheckpointParityTests {
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("qa")));
         assertNotNull(model.weights().qaOutputs());
         assertArrayEquals(new int[] { 8, 2 }, model.weights().qaOutputs().weight().shape());
-        Batch batch = Batch.random(206, new int[] { 30, 19 }, new int[][] { { 0, 1, 2, 3 }, { 0, 1, 2 } }, 1, hf.vocab);
+        TokenBatch batch = TokenBatch.random(206, new int[] { 30, 19 }, new int[][] { { 0, 1, 2, 3 }, { 0, 1, 2 } }, 1, hf.vocab);
         Outputs outputs = assertParity("longformer + qa_outputs", model, batch);
         assertArrayEquals(new long[] { 2, 30 }, outputs.startShape());
         assertArrayEquals(new long[] { 2, 30 }, outputs.endShape());
@@ -160,7 +151,7 @@ class CheckpointParityTests {
         hf.remove("qa_outputs.weight");
         hf.remove("qa_outputs.bias");
         Outputs headless = assertParity("longformer without qa_outputs", importFolder(hf, "no-qa"), batch);
-        assertNull(headless.start());
+        assertNull(headless.graph().startLogits());
         assertSame("qa_outputs removed (encoder unchanged)", outputs, headless, batch);
     }
 
@@ -180,59 +171,19 @@ class CheckpointParityTests {
         }
     }
 
-    /** Token ids, attention masks (the first lengths[s] tokens are real, then pad_token_id) and global masks. */
-    private record Batch(long[][] ids, long[][] mask, long[][] global) {
-
-        static Batch random(long seed, int[] lengths, int[][] globalPositions, int padTokenId, int vocab) {
-            Random random = new Random(seed);
-            int n = Arrays.stream(lengths).max().orElseThrow();
-            long[][] ids = new long[lengths.length][n];
-            long[][] mask = new long[lengths.length][n];
-            long[][] global = new long[lengths.length][n];
-            for (int s = 0; s < lengths.length; s++) {
-                for (int i = 0; i < n; i++) {
-                    boolean real = i < lengths[s];
-                    ids[s][i] = real ? 3 + random.nextInt(vocab - 3) : padTokenId;
-                    mask[s][i] = real ? 1 : 0;
-                }
-                for (int position : globalPositions[s]) {
-                    global[s][position] = 1;
-                }
-            }
-            return new Batch(ids, mask, global);
-        }
-
-        Batch withoutGlobals() {
-            return new Batch(ids, mask, new long[ids.length][ids[0].length]);
-        }
-    }
-
-    private record Outputs(float[][][] hidden, float[][] start, float[][] end, long[] startShape, long[] endShape) {}
+    /** A run's outputs and the shapes ONNX Runtime reports for its span logits (null without a QA head). */
+    private record Outputs(GraphOutputs graph, long[] startShape, long[] endShape) {}
 
     /**
      * Builds the imported model's graph, runs it in ONNX Runtime and checks last_hidden_state (and the span logits
      * when there is a head) against the reference on every real token.
      */
-    private static Outputs assertParity(String label, ImportedModel model, Batch batch) throws OrtException {
+    private static Outputs assertParity(String label, ImportedModel model, TokenBatch batch) throws OrtException {
         Outputs graph = run(model, batch);
         ReferenceEncoder.Output reference = new ReferenceEncoder(model.weights(), model.pattern()).run(batch.ids(), batch.mask(), batch.global());
-        assertEquals(reference.startLogits() == null, graph.start() == null, label + ": logits in one and not the other");
-        double hiddenDiff = 0;
-        double logitDiff = 0;
-        for (int s = 0; s < batch.ids().length; s++) {
-            for (int i = 0; i < batch.ids()[s].length; i++) {
-                if (batch.mask()[s][i] == 0) {
-                    continue; // padding rows are unspecified
-                }
-                for (int c = 0; c < reference.hidden()[s][i].length; c++) {
-                    hiddenDiff = Math.max(hiddenDiff, Math.abs(graph.hidden()[s][i][c] - reference.hidden()[s][i][c]));
-                }
-                if (reference.startLogits() != null) {
-                    logitDiff = Math.max(logitDiff, Math.abs(graph.start()[s][i] - reference.startLogits()[s][i]));
-                    logitDiff = Math.max(logitDiff, Math.abs(graph.end()[s][i] - reference.endLogits()[s][i]));
-                }
-            }
-        }
+        assertEquals(reference.startLogits() == null, graph.graph().startLogits() == null, label + ": logits in one and not the other");
+        double hiddenDiff = maxHiddenDiff(graph.graph(), reference, batch);
+        double logitDiff = maxLogitDiff(graph.graph(), reference, batch);
         if (reference.startLogits() == null) {
             System.out.printf("%s: max |onnx - reference| hidden %.2e%n", label, hiddenDiff);
         } else {
@@ -243,55 +194,30 @@ class CheckpointParityTests {
         return graph;
     }
 
-    private static void assertChanged(String what, Outputs a, Outputs b, Batch batch) {
-        double diff = maxDiff(a, b, batch);
+    private static void assertChanged(String what, Outputs a, Outputs b, TokenBatch batch) {
+        double diff = maxHiddenDiff(a.graph(), b.graph(), batch);
         System.out.printf("  %s: output moved by %.2e%n", what, diff);
         assertTrue(diff > CHANGED, what + ": the output should change, max abs difference " + diff);
     }
 
-    private static void assertSame(String what, Outputs a, Outputs b, Batch batch) {
-        double diff = maxDiff(a, b, batch);
+    private static void assertSame(String what, Outputs a, Outputs b, TokenBatch batch) {
+        double diff = maxHiddenDiff(a.graph(), b.graph(), batch);
         System.out.printf("  %s: output moved by %.2e%n", what, diff);
         assertTrue(diff <= SAME, what + ": the output should not change, max abs difference " + diff);
     }
 
-    /** Largest difference between two runs' last_hidden_state on the real tokens. */
-    private static double maxDiff(Outputs a, Outputs b, Batch batch) {
-        double diff = 0;
-        for (int s = 0; s < batch.ids().length; s++) {
-            for (int i = 0; i < batch.ids()[s].length; i++) {
-                if (batch.mask()[s][i] != 0) {
-                    for (int c = 0; c < a.hidden()[s][i].length; c++) {
-                        diff = Math.max(diff, Math.abs(a.hidden()[s][i][c] - b.hidden()[s][i][c]));
-                    }
-                }
-            }
-        }
-        return diff;
-    }
-
-    private static Outputs run(ImportedModel model, Batch batch) throws OrtException {
+    private static Outputs run(ImportedModel model, TokenBatch batch) throws OrtException {
         byte[] graph = EncoderGraphBuilder.build(model.weights(), model.pattern(), GraphOptions.STANDARD);
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(2);
-            feeds.put("input_ids", OnnxTensor.createTensor(environment, batch.ids()));
-            feeds.put("attention_mask", OnnxTensor.createTensor(environment, batch.mask()));
-            feeds.put("global_attention_mask", OnnxTensor.createTensor(environment, batch.global()));
-            try (OrtSession session = environment.createSession(graph, options); OrtSession.Result result = session.run(feeds)) {
-                float[][][] hidden = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
+        try (OrtSession session = GraphRuns.session(graph, false)) {
+            return GraphRuns.run(session, batch, result -> {
                 OnnxTensor start = (OnnxTensor) result.get("start_logits").orElse(null);
                 OnnxTensor end = (OnnxTensor) result.get("end_logits").orElse(null);
                 return new Outputs(
-                    hidden,
-                    start == null ? null : (float[][]) start.getValue(),
-                    end == null ? null : (float[][]) end.getValue(),
+                    GraphRuns.outputs(result),
                     start == null ? null : start.getInfo().getShape(),
                     end == null ? null : end.getInfo().getShape()
                 );
-            }
-        } finally {
-            OnnxValue.close(feeds);
+            });
         }
     }
 }

@@ -91,4 +91,19 @@ std::string NodePrefix(const std::string& node_name) {
   return std::string(kDomain) + "." + kSparseAttentionOp + " node [" + node_name + "]: ";
 }
 
+AttentionConfig ReadNodeConfig(const OrtApi& api, const OrtKernelInfo* info) {
+  AttentionConfig config = ParseAttributes(ReadAttributes(api, info));
+  ValidateInputPresence(config, ReadNodeInputs(api, info));
+  return config;
+}
+
+ONNXTensorElementDataType InputType(size_t index, ONNXTensorElementDataType tensor_type) {
+  const bool integer = index == kAttentionMask || index == kGlobalAttentionMask || index == kRandomBlockLayout;
+  return integer ? ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 : tensor_type;
+}
+
+OrtCustomOpInputOutputCharacteristic InputCharacteristic(size_t index) {
+  return index >= kGlobalAttentionMask ? INPUT_OUTPUT_OPTIONAL : INPUT_OUTPUT_REQUIRED;
+}
+
 }  // namespace longdoc

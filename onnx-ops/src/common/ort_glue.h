@@ -29,6 +29,16 @@ InputShapes ReadInputShapes(const Ort::KernelContext& context);
 // Prefix for errors of one node: "longdoc.SparseAttention node [name]: ".
 std::string NodePrefix(const std::string& node_name);
 
+// The node's attributes, parsed and checked against the inputs it wires: where every execution provider's kernel
+// creation starts. Throws std::invalid_argument (or Ort::Exception) naming what is wrong.
+AttentionConfig ReadNodeConfig(const OrtApi& api, const OrtKernelInfo* info);
+
+// The element type of input `index`: the masks and the block layout are int64, the tensors `tensor_type`.
+ONNXTensorElementDataType InputType(size_t index, ONNXTensorElementDataType tensor_type);
+
+// Q, K, V and the attention mask are required; the global mask, global projections and layout are optional.
+OrtCustomOpInputOutputCharacteristic InputCharacteristic(size_t index);
+
 // Runs f and converts whatever it throws into an OrtStatus carrying `prefix` + the message.
 template <typename F>
 OrtStatusPtr StatusFromExceptions(const OrtApi& api, const std::string& prefix, F&& f) noexcept {

@@ -67,8 +67,7 @@ struct SparseAttentionOp : Ort::CustomOpBase<SparseAttentionOp, SparseAttentionK
     return StatusFromExceptions(api, prefix, [&] {
       prefix = NodePrefix(ReadNodeName(api, info));
       auto created = std::make_unique<SparseAttentionKernel>();
-      created->config = ParseAttributes(ReadAttributes(api, info));
-      ValidateInputPresence(created->config, ReadNodeInputs(api, info));
+      created->config = ReadNodeConfig(api, info);
       created->prefix = prefix;
       *kernel = created.release();
     });
@@ -77,13 +76,8 @@ struct SparseAttentionOp : Ort::CustomOpBase<SparseAttentionOp, SparseAttentionK
   const char* GetName() const { return kSparseAttentionOp; }
 
   size_t GetInputTypeCount() const { return kSparseAttentionInputCount; }
-  ONNXTensorElementDataType GetInputType(size_t index) const {
-    const bool mask = index == kAttentionMask || index == kGlobalAttentionMask || index == kRandomBlockLayout;
-    return mask ? ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 : ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
-  }
-  OrtCustomOpInputOutputCharacteristic GetInputCharacteristic(size_t index) const {
-    return index >= kGlobalAttentionMask ? INPUT_OUTPUT_OPTIONAL : INPUT_OUTPUT_REQUIRED;
-  }
+  ONNXTensorElementDataType GetInputType(size_t index) const { return InputType(index, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT); }
+  OrtCustomOpInputOutputCharacteristic GetInputCharacteristic(size_t index) const { return InputCharacteristic(index); }
 
   size_t GetOutputTypeCount() const { return 1; }
   ONNXTensorElementDataType GetOutputType(size_t /*index*/) const { return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT; }

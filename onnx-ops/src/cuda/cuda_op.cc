@@ -54,8 +54,7 @@ struct SparseAttentionOp : Ort::CustomOpBase<SparseAttentionOp, SparseAttentionK
     return StatusFromExceptions(api, prefix, [&] {
       prefix = NodePrefix(ReadNodeName(api, info));
       auto created = std::make_unique<SparseAttentionKernel>();
-      created->config = ParseAttributes(ReadAttributes(api, info));
-      ValidateInputPresence(created->config, ReadNodeInputs(api, info));
+      created->config = ReadNodeConfig(api, info);
       created->prefix = prefix;
       created->type = type_ == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 ? ElementType::kFloat16 : ElementType::kFloat32;
       *kernel = created.release();
@@ -66,13 +65,8 @@ struct SparseAttentionOp : Ort::CustomOpBase<SparseAttentionOp, SparseAttentionK
   const char* GetExecutionProviderType() const { return kCudaExecutionProvider; }
 
   size_t GetInputTypeCount() const { return kSparseAttentionInputCount; }
-  ONNXTensorElementDataType GetInputType(size_t index) const {
-    const bool mask = index == kAttentionMask || index == kGlobalAttentionMask || index == kRandomBlockLayout;
-    return mask ? ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 : type_;
-  }
-  OrtCustomOpInputOutputCharacteristic GetInputCharacteristic(size_t index) const {
-    return index >= kGlobalAttentionMask ? INPUT_OUTPUT_OPTIONAL : INPUT_OUTPUT_REQUIRED;
-  }
+  ONNXTensorElementDataType GetInputType(size_t index) const { return InputType(index, type_); }
+  OrtCustomOpInputOutputCharacteristic GetInputCharacteristic(size_t index) const { return InputCharacteristic(index); }
 
   size_t GetOutputTypeCount() const { return 1; }
   ONNXTensorElementDataType GetOutputType(size_t /*index*/) const { return type_; }

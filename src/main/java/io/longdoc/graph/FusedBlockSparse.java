@@ -38,11 +38,7 @@ final class FusedBlockSparse implements AttentionCore {
 
     @Override
     public String context(OnnxGraphWriter g, Projections in) {
-        String[] inputs = new String[SparseAttentionOp.INPUT_COUNT];
-        inputs[SparseAttentionOp.QUERY] = in.query();
-        inputs[SparseAttentionOp.KEY] = in.key();
-        inputs[SparseAttentionOp.VALUE] = in.value();
-        inputs[SparseAttentionOp.ATTENTION_MASK] = attentionMask;
+        String[] inputs = SparseAttentionOp.requiredInputs(in, attentionMask);
         if (seeded) {
             inputs[SparseAttentionOp.RANDOM_BLOCK_LAYOUT] = layout(g, in.layer());
         }

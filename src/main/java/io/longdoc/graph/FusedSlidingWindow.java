@@ -34,11 +34,7 @@ final class FusedSlidingWindow implements AttentionCore {
 
     @Override
     public String context(OnnxGraphWriter g, Projections in) {
-        String[] inputs = new String[SparseAttentionOp.INPUT_COUNT];
-        inputs[SparseAttentionOp.QUERY] = in.query();
-        inputs[SparseAttentionOp.KEY] = in.key();
-        inputs[SparseAttentionOp.VALUE] = in.value();
-        inputs[SparseAttentionOp.ATTENTION_MASK] = attentionMask;
+        String[] inputs = SparseAttentionOp.requiredInputs(in, attentionMask);
         inputs[SparseAttentionOp.GLOBAL_ATTENTION_MASK] = globalMask;
         LayerWeights weights = in.weights();
         if (weights.hasGlobalProjections()) {

@@ -47,6 +47,16 @@ final class SparseAttentionOp {
         return g.customOp(DOMAIN, VERSION, TYPE, names, attributes);
     }
 
+    /** The node's input slots with the inputs every pattern feeds (Q, K, V, attention mask); the rest left empty. */
+    static String[] requiredInputs(AttentionCore.Projections in, String attentionMask) {
+        String[] inputs = new String[INPUT_COUNT];
+        inputs[QUERY] = in.query();
+        inputs[KEY] = in.key();
+        inputs[VALUE] = in.value();
+        inputs[ATTENTION_MASK] = attentionMask;
+        return inputs;
+    }
+
     /**
      * int64 0/1 [batch, n] from a bool mask. The graph's inputs count any non-zero value as set, the op rejects
      * anything but 0 and 1, so the masks pass through bool first.

@@ -7,6 +7,7 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** A Hugging Face {@code tokenizer.json} tokenizer that reports, for every token, its span in the source text. */
 public final class Tokenizer implements AutoCloseable {
@@ -33,10 +34,31 @@ public final class Tokenizer implements AutoCloseable {
 
     public TokenizedText tokenize(String text) {
         Encoding encoding = tokenizer.encode(text, true, false);
+        CodePointOffsets offsets = new CodePointOffsets(text);
+        return tokenized(encoding, i -> offsets);
+    }
+
+    /**
+     * Encodes two texts as one sequence with the tokenizer's pair template; each token's span indexes the text it
+     * came from. Neither text is truncated.
+     */
+    public TokenizedPair tokenizePair(String first, String second) {
+        Encoding encoding = tokenizer.encode(first, second, true, false);
+        long[] sequenceIds = encoding.getSequenceIds(); // 0 or 1 per text token, -1 for special tokens
+        long[] specialMask = encoding.getSpecialTokenMask();
+        CodePointOffsets[] offsets = { new CodePointOffsets(first), new CodePointOffsets(second) };
+        int[] sequence = new int[sequenceIds.length];
+        for (int i = 0; i < sequence.length; i++) {
+            sequence[i] = specialMask[i] != 0 || sequenceIds[i] < 0 ? TokenizedPair.SPECIAL : (int) sequenceIds[i];
+        }
+        return new TokenizedPair(tokenized(encoding, i -> offsets[sequence[i] == TokenizedPair.SECOND ? 1 : 0]), sequence);
+    }
+
+    /** Ids, UTF-16 spans and special flags; {@code offsetsOf} gives the text a (non-special) token indexes. */
+    private static TokenizedText tokenized(Encoding encoding, IntFunction<CodePointOffsets> offsetsOf) {
         long[] ids = encoding.getIds();
         long[] specialMask = encoding.getSpecialTokenMask();
         CharSpan[] spans = encoding.getCharTokenSpans();
-        CodePointOffsets offsets = new CodePointOffsets(text);
         int[] starts = new int[ids.length];
         int[] ends = new int[ids.length];
         boolean[] special = new boolean[ids.length];
@@ -44,6 +66,7 @@ public final class Tokenizer implements AutoCloseable {
             special[i] = specialMask[i] != 0;
             CharSpan span = spans[i];
             if (special[i] == false && span != null) {
+                CodePointOffsets offsets = offsetsOf.apply(i);
                 starts[i] = offsets.toUtf16(span.getStart());
                 ends[i] = offsets.toUtf16(span.getEnd());
             }

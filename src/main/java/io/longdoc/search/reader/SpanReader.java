@@ -69,7 +69,7 @@ public final class SpanReader {
         int bestLast = -1;
         double best = Double.NEGATIVE_INFINITY;
         for (int first = from; first < to; first++) {
-            int lastLimit = Math.min(to, first + maxTokens);
+            int lastLimit = (int) Math.min(to, (long) first + maxTokens); // no overflow for a huge limit
             for (int last = first; last < lastLimit; last++) {
                 double score = (double) logits.start()[first] + logits.end()[last];
                 if (score > best || bestFirst < 0) {

@@ -158,6 +158,7 @@ class SpanReaderTests {
         assertEquals(new SpanReader.TokenSpan(3, 4, 7), SpanReader.bestSpan(logits, 1, 5, 30));
         assertEquals(new SpanReader.TokenSpan(1, 2, 3), SpanReader.bestSpan(logits, 1, 4, 30), "a tie with 3→3: the earliest start wins");
         assertEquals(new SpanReader.TokenSpan(3, 3, 3), SpanReader.bestSpan(logits, 1, 4, 1), "one-token answers only");
+        assertEquals(new SpanReader.TokenSpan(3, 4, 7), SpanReader.bestSpan(logits, 1, 5, Integer.MAX_VALUE), "no limit");
     }
 
     @Test

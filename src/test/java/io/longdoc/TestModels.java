@@ -57,6 +57,16 @@ public final class TestModels {
             """.formatted(id, dims, pooling);
     }
 
+    /** The bundled default (bge-small-en-v1.5 longified to 16k tokens): its spec from src/main/models, its files symlinked. */
+    public static Path defaultModelFolder(Path root) throws Exception {
+        String id = "bge-small-en-v1.5";
+        Path folder = Files.createDirectories(root.resolve(id));
+        Files.copy(Path.of("src/main/models", id, "model.json"), folder.resolve("model.json"));
+        Files.createSymbolicLink(folder.resolve("model.onnx"), bgeOnnx());
+        Files.createSymbolicLink(folder.resolve("tokenizer.json"), bgeTokenizer());
+        return folder;
+    }
+
     private static Path existing(Path path) {
         if (Files.isRegularFile(path) == false) {
             throw new IllegalStateException("missing [" + path + "]: run `mvn generate-resources` first");

@@ -1,11 +1,14 @@
 package io.longdoc.ingest;
 
 import io.longdoc.runtime.HiddenStates;
+import io.longdoc.search.reader.SectionVectorCodec;
+import io.longdoc.search.reader.StoredSection;
 import io.longdoc.text.Section;
 import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +28,16 @@ final class SectionVectors {
         this.summary = summary;
     }
 
-    /** The fields to write under the target: {@code sections}, {@code summary}, {@code summary_embedding}. */
+    /**
+     * The fields to write under the target: {@code sections} (nested, for kNN with inner hits),
+     * {@code section_vectors} (the same sections packed into one binary doc value, for the query-time reader),
+     * {@code summary} and {@code summary_embedding}.
+     */
     Map<String, Object> fields(String text, TokenizedText encodedTokens, HiddenStates hidden) {
         List<Section> sections = sectioner.sections(text, encodedTokens);
         List<float[]> vectors = new ArrayList<>(sections.size());
         List<Map<String, Object>> sectionFields = new ArrayList<>(sections.size());
+        List<StoredSection> packed = new ArrayList<>(sections.size());
         for (Section section : sections) {
             float[] vector = HiddenStates.normalize(hidden.meanOfRows(section.firstToken(), section.endToken()));
             vectors.add(vector);
@@ -38,9 +46,11 @@ final class SectionVectors {
             field.put("end", section.end());
             field.put("vector", LongDocProcessor.asList(vector));
             sectionFields.add(field);
+            packed.add(new StoredSection(section.start(), section.end(), vector));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("sections", sectionFields);
+        fields.put("section_vectors", Base64.getEncoder().encodeToString(SectionVectorCodec.encode(packed)));
         if (sections.isEmpty()) {
             return fields;
         }

@@ -6,6 +6,10 @@ import io.longdoc.rest.RestModelsAction;
 import io.longdoc.runtime.NativeLibraries;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.search.AnswersFetchSubPhase;
+import io.longdoc.search.LongDocQaQueryBuilder;
+import io.longdoc.search.LongDocQaRescorerBuilder;
+import io.longdoc.search.QaServices;
 
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
@@ -22,6 +26,8 @@ import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.plugins.SearchPlugin;
+import org.elasticsearch.search.fetch.FetchSubPhase;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.threadpool.ExecutorBuilder;
@@ -36,8 +42,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor and REST endpoints. */
-public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+/**
+ * Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor, the
+ * {@code long_doc_qa} query, rescorer and answers, and REST endpoints.
+ */
+public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
 
     public static final String NAME = "longdoc";
 
@@ -45,6 +54,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin 
     private volatile ThreadPool threadPool;
     private OrtRuntime runtime;
     private ModelRegistry registry;
+    private volatile QaServices qaServices;
 
     public LongDocPlugin(Settings settings) {
         this.settings = settings;
@@ -72,7 +82,45 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin 
     @Override
     public Collection<?> createComponents(PluginServices services) {
         threadPool = services.threadPool();
-        return List.of(registry(services.environment()));
+        ModelRegistry models = registry(services.environment());
+        qaServices = new QaServices(models, inferenceExecutor(), LongDocSettings.QA_MAX_CANDIDATES.get(settings));
+        return List.of(models);
+    }
+
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+        return List.of(
+            new QuerySpec<>(
+                LongDocQaQueryBuilder.NAME,
+                in -> new LongDocQaQueryBuilder(in, this::qaServices),
+                parser -> LongDocQaQueryBuilder.fromXContent(parser, this::qaServices)
+            )
+        );
+    }
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(
+            new RescorerSpec<>(
+                LongDocQaRescorerBuilder.NAME,
+                in -> new LongDocQaRescorerBuilder(in, this::qaServices),
+                parser -> LongDocQaRescorerBuilder.fromXContent(parser, this::qaServices)
+            )
+        );
+    }
+
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new AnswersFetchSubPhase());
+    }
+
+    /** Search parsers exist before components; they reach the registry through this once the node has started. */
+    private QaServices qaServices() {
+        QaServices services = qaServices;
+        if (services == null) {
+            throw new IllegalStateException("longdoc is not initialised yet");
+        }
+        return services;
     }
 
     @Override

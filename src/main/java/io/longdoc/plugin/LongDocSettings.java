@@ -35,6 +35,15 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
+    /** The most candidates one {@code long_doc_qa} query or rescorer may ask each shard to read. */
+    public static final Setting<Integer> QA_MAX_CANDIDATES = Setting.intSetting(
+        "longdoc.qa.max_candidates",
+        1000,
+        1,
+        10_000,
+        Setting.Property.NodeScope
+    );
+
     /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
     public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
 
@@ -46,6 +55,6 @@ public final class LongDocSettings {
     public static final int DEFAULT_INFERENCE_QUEUE = 1000;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER);
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES);
     }
 }

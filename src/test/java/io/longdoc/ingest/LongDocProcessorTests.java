@@ -175,6 +175,14 @@ class LongDocProcessorTests {
             assertEquals(1.0, norm(vector), 1e-4);
             previousEnd = end;
         }
+        byte[] packed = java.util.Base64.getDecoder().decode(doc.getFieldValue("longdoc.section_vectors", String.class));
+        List<io.longdoc.search.reader.StoredSection> stored = io.longdoc.search.reader.SectionVectorCodec.decode(packed, 0, packed.length);
+        assertEquals(sections.size(), stored.size(), "the packed copy holds every section");
+        for (int i = 0; i < stored.size(); i++) {
+            assertEquals(sections.get(i).get("start"), stored.get(i).start());
+            assertEquals(sections.get(i).get("end"), stored.get(i).end());
+            assertEquals(((List<Float>) sections.get(i).get("vector")).get(7), stored.get(i).vector()[7], 0f, "same vector, bit for bit");
+        }
         String summary = doc.getFieldValue("longdoc.summary", String.class);
         List<String> sectionTexts = sections.stream().map(x -> text.substring((Integer) x.get("start"), (Integer) x.get("end"))).toList();
         String[] lines = summary.split("\n");

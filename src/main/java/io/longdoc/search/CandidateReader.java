@@ -1,0 +1,113 @@
+package io.longdoc.search;
+
+import io.longdoc.model.LoadedModel;
+import io.longdoc.search.reader.Answer;
+import io.longdoc.search.reader.AnswerLocator;
+import io.longdoc.search.reader.QuestionTerms;
+import io.longdoc.search.reader.SectionMatcher;
+import io.longdoc.search.reader.SpanReader;
+
+import org.elasticsearch.ElasticsearchException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the request's reader over loaded candidates: scores to rerank them by (scaled to [0, 1]) and, for the hits
+ * that are returned, the answer spans. The late-interaction reader ranks without running the model; the span reader
+ * reads each candidate with the model's QA head, within a token budget.
+ */
+final class CandidateReader {
+
+    /** Tokens the span reader may read per shard and request; candidates past it keep their first-stage order. */
+    static final int SPAN_TOKEN_BUDGET = 64 * 1024;
+
+    private final QaRequest request;
+    private final QaServices services;
+    private final Set<String> terms;
+
+    CandidateReader(QaRequest request, QaServices services) {
+        this.request = request;
+        this.services = services;
+        this.terms = QuestionTerms.of(request.questionText());
+    }
+
+    /** Reader scores in [0, 1] for each candidate, in order; NaN for one the reader could not read (budget). */
+    double[] scores(List<CandidateLoader.Loaded> candidates) {
+        double[] scores = new double[candidates.size()];
+        if (request.reader() == ReaderKind.SPAN) {
+            long budget = SPAN_TOKEN_BUDGET;
+            for (int i = 0; i < candidates.size(); i++) {
+                String text = candidates.get(i).text();
+                if (text == null || text.isBlank() || budget <= 0) {
+                    scores[i] = budget <= 0 ? Double.NaN : 0;
+                    continue;
+                }
+                LoadedModel model = model();
+                budget -= Math.min(model.spec().maxTokens(), text.length() / 3); // a rough token count; the model caps it
+                scores[i] = sigmoid(span(model, text).score() / 4);
+            }
+            return scores;
+        }
+        List<SectionMatcher.Candidate> forMatcher = new ArrayList<>(candidates.size());
+        for (CandidateLoader.Loaded candidate : candidates) {
+            forMatcher.add(candidate.forMatcher());
+        }
+        List<SectionMatcher.Match> matches = SectionMatcher.rank(request.question(), terms, forMatcher);
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = forMatcher.get(i).sections().isEmpty() ? 0 : scaledLateInteraction(matches.get(i).score());
+        }
+        return scores;
+    }
+
+    /** The answer in one returned hit's text; null when there is nothing to read. */
+    Answer answer(CandidateLoader.Loaded hit) {
+        if (hit.text() == null || hit.text().isBlank()) {
+            return null;
+        }
+        LoadedModel model = model();
+        if (request.reader() == ReaderKind.SPAN) {
+            return span(model, hit.text());
+        }
+        SectionMatcher.Candidate candidate = hit.forMatcher();
+        if (candidate.sections().isEmpty()) {
+            return null;
+        }
+        SectionMatcher.Match match = SectionMatcher.rank(request.question(), terms, List.of(candidate)).get(0);
+        try {
+            return AnswerLocator.locate(model, request.question(), terms, hit.text(), candidate.sections(), match);
+        } catch (Exception e) {
+            throw new ElasticsearchException("model [" + request.modelId() + "] failed to place the answer: " + e.getMessage(), e);
+        }
+    }
+
+    private Answer span(LoadedModel model, String text) {
+        try {
+            return new SpanReader().read(model, request.questionText(), text);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ElasticsearchException("model [" + request.modelId() + "] failed to read a candidate: " + e.getMessage(), e);
+        }
+    }
+
+    private LoadedModel model() {
+        try {
+            return services.registry().load(request.modelId());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ElasticsearchException("cannot load model [" + request.modelId() + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /** The late-interaction score (cosine + lexical share, in [−1, 2]) scaled to [0, 1]. */
+    static double scaledLateInteraction(double score) {
+        return Math.max(0, Math.min(1, (score + 1) / 3));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+}

@@ -1,0 +1,123 @@
+package io.longdoc.search;
+
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.elasticsearch.search.vectors.KnnScoreDocQuery;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shard-level {@code long_doc_qa} query. Like Lucene's kNN query it does its work in
+ * {@link #rewrite(IndexSearcher)}: it runs the first stage, reads its top {@code candidates} hits and rewrites to
+ * the fixed set of first-stage hits with their new scores. Reranked hits score in [1, 2]; the other first-stage
+ * hits (up to {@code firstStageSize}) keep their order below, in (0, 0.5].
+ */
+public final class LongDocQaQuery extends Query {
+
+    /** Reciprocal-rank constant, as Elasticsearch's RRF uses by default. */
+    static final int RANK_CONSTANT = 60;
+
+    private final QaRequest request;
+    private final List<Query> firstStages;
+    private final int firstStageSize;
+    private final int candidates;
+    private final QaScoreMode scoreMode;
+    private final CandidateLoader loader;
+    private final CandidateReader reader;
+
+    LongDocQaQuery(QaRequest request, List<Query> firstStages, int firstStageSize, int candidates, QaScoreMode scoreMode,
+                   CandidateLoader loader, CandidateReader reader) {
+        this.request = request;
+        this.firstStages = List.copyOf(firstStages);
+        this.firstStageSize = firstStageSize;
+        this.candidates = candidates;
+        this.scoreMode = scoreMode;
+        this.loader = loader;
+        this.reader = reader;
+    }
+
+    QaRequest request() {
+        return request;
+    }
+
+    CandidateLoader loader() {
+        return loader;
+    }
+
+    CandidateReader reader() {
+        return reader;
+    }
+
+    @Override
+    public Query rewrite(IndexSearcher searcher) throws IOException {
+        List<ScoreDoc> ranked = firstStage(searcher);
+        int read = Math.min(candidates, ranked.size());
+        int[] docs = new int[read];
+        for (int i = 0; i < read; i++) {
+            docs[i] = ranked.get(i).doc;
+        }
+        double[] readerScores = reader.scores(loader.load(searcher.getIndexReader().leaves(), docs));
+        ScoreDoc[] scored = new ScoreDoc[ranked.size()];
+        for (int rank = 0; rank < ranked.size(); rank++) {
+            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) score(scoreMode, rank, rank < read ? readerScores[rank] : Double.NaN));
+        }
+        return new KnnScoreDocQuery(scored, searcher.getIndexReader());
+    }
+
+    /**
+     * A hit's final score from its first-stage rank and its reader score in [0, 1] (NaN: not read). Read hits score
+     * in [1, 2]; the others {@code rankScore / 2}, in (0, 0.5], so they keep their first-stage order below.
+     */
+    static double score(QaScoreMode mode, int rank, double readerScore) {
+        double rankScore = (double) RANK_CONSTANT / (RANK_CONSTANT + rank);
+        if (Double.isNaN(readerScore)) {
+            return rankScore / 2;
+        }
+        return 1 + (mode == QaScoreMode.READER ? readerScore : (readerScore + rankScore) / 2);
+    }
+
+    /** The first stage's hits, best first: one query's top hits, or two fused by reciprocal rank. */
+    private List<ScoreDoc> firstStage(IndexSearcher searcher) throws IOException {
+        if (firstStages.size() == 1) {
+            return List.of(searcher.search(firstStages.get(0), firstStageSize).scoreDocs);
+        }
+        Map<Integer, Double> fused = new LinkedHashMap<>();
+        for (Query stage : firstStages) {
+            TopDocs top = searcher.search(stage, firstStageSize);
+            for (int rank = 0; rank < top.scoreDocs.length; rank++) {
+                fused.merge(top.scoreDocs[rank].doc, 1.0 / (RANK_CONSTANT + rank + 1), Double::sum);
+            }
+        }
+        List<ScoreDoc> out = new ArrayList<>(fused.size());
+        fused.forEach((doc, score) -> out.add(new ScoreDoc(doc, score.floatValue())));
+        out.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        return out.subList(0, Math.min(firstStageSize, out.size()));
+    }
+
+    @Override
+    public void visit(QueryVisitor visitor) {
+        visitor.visitLeaf(this);
+    }
+
+    @Override
+    public String toString(String field) {
+        return "long_doc_qa(" + request.questionText() + " over " + request.field() + ", candidates=" + candidates + ")";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other; // built per request from the resolved question: identity is the only safe equality
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

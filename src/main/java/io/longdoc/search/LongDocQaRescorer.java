@@ -1,0 +1,75 @@
+package io.longdoc.search;
+
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.elasticsearch.search.rescore.RescoreContext;
+import org.elasticsearch.search.rescore.Rescorer;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Reranks a shard's top {@code window_size} hits with the reader. The window's hits score in [1, 2]; hits past the
+ * window keep their order below them in (0, 0.5] — never above a window hit (the mistake of Elasticsearch #120670).
+ */
+final class LongDocQaRescorer implements Rescorer {
+
+    static final LongDocQaRescorer INSTANCE = new LongDocQaRescorer();
+
+    /** The rescorer's per-shard state: the resolved request and how to read candidates. */
+    static final class Context extends RescoreContext {
+        final QaRequest request;
+        final QaScoreMode scoreMode;
+        final CandidateLoader loader;
+        final CandidateReader reader;
+
+        Context(int windowSize, QaRequest request, QaScoreMode scoreMode, CandidateLoader loader, CandidateReader reader) {
+            super(windowSize, INSTANCE);
+            this.request = request;
+            this.scoreMode = scoreMode;
+            this.loader = loader;
+            this.reader = reader;
+        }
+    }
+
+    @Override
+    public TopDocs rescore(TopDocs topDocs, IndexSearcher searcher, RescoreContext rescoreContext) throws IOException {
+        Context context = (Context) rescoreContext;
+        ScoreDoc[] hits = topDocs.scoreDocs;
+        int window = Math.min(context.getWindowSize(), hits.length);
+        int[] docs = new int[window];
+        for (int i = 0; i < window; i++) {
+            docs[i] = hits[i].doc;
+        }
+        double[] readerScores = context.reader.scores(context.loader.load(searcher.getIndexReader().leaves(), docs));
+        ScoreDoc[] rescored = new ScoreDoc[hits.length];
+        Set<Integer> read = new HashSet<>();
+        for (int rank = 0; rank < hits.length; rank++) {
+            double reader = rank < window ? readerScores[rank] : Double.NaN;
+            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) LongDocQaQuery.score(context.scoreMode, rank, reader), hits[rank].shardIndex);
+            if (rank < window) {
+                read.add(hits[rank].doc);
+            }
+        }
+        // the window sorts by its new scores; the rest keeps its order (its scores fall with rank and lie below)
+        Arrays.sort(rescored, 0, window, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        context.setRescoredDocs(read);
+        return new TopDocs(topDocs.totalHits, rescored);
+    }
+
+    @Override
+    public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation) {
+        boolean read = rescoreContext.isRescored(topLevelDocId);
+        return Explanation.match(
+            sourceExplanation.getValue(),
+            read
+                ? "long_doc_qa reader: the hit's _score is 1 + its reader score in [0, 1] (score_mode reader) or the mean with its rank score"
+                : "long_doc_qa: outside the rescore window, ranked below the window by its query rank",
+            sourceExplanation
+        );
+    }
+}

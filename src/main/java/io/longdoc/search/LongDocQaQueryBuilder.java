@@ -157,7 +157,9 @@ public final class LongDocQaQueryBuilder extends AbstractQueryBuilder<LongDocQaQ
             throw new IllegalStateException("[" + NAME + "] reached a shard before its question was encoded (missing rewrite)");
         }
         QaFields.checkText(context, NAME, request.field());
-        QaFields.checkSectionVectors(context, NAME, request.sectionVectorsField());
+        if (request.reader() == ReaderKind.LATE_INTERACTION) {
+            QaFields.checkSectionVectors(context, NAME, request.sectionVectorsField());
+        }
         List<Query> stages = new ArrayList<>(2);
         if (query != null) {
             stages.add(query.toQuery(context));

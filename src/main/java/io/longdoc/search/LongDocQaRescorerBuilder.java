@@ -127,7 +127,9 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
             throw new IllegalStateException("[" + NAME + "] rescorer reached a shard before its question was encoded (missing rewrite)");
         }
         QaFields.checkText(context, NAME, request.field());
-        QaFields.checkSectionVectors(context, NAME, request.sectionVectorsField());
+        if (request.reader() == ReaderKind.LATE_INTERACTION) {
+            QaFields.checkSectionVectors(context, NAME, request.sectionVectorsField());
+        }
         CandidateLoader loader = new CandidateLoader(
             request.field(),
             request.sectionVectorsField(),

@@ -5,6 +5,7 @@ import io.longdoc.search.reader.QuestionVectors;
 
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.ElasticsearchException;
+import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.index.query.QueryRewriteContext;
 
 import java.util.function.Supplier;
@@ -43,7 +44,13 @@ final class QuestionResolution {
 
     static QaRequest resolve(QaServices node, QaRequest request) throws Exception {
         String modelId = request.modelId() == null ? node.registry().defaultModelId() : request.modelId();
-        LoadedModel model = node.registry().load(modelId);
+        LoadedModel model;
+        try {
+            model = node.registry().load(modelId);
+        } catch (ResourceNotFoundException e) {
+            // the model is a parameter of this request: naming one that does not exist is a bad request
+            throw new IllegalArgumentException("[long_doc_qa] [model_id] " + e.getMessage(), e);
+        }
         ReaderKind reader = request.reader().resolve(model);
         return request.resolved(modelId, reader, QuestionVectors.encode(model, request.questionText()));
     }

@@ -73,6 +73,27 @@ final class Fixtures {
             """)).assertSuccess();
     }
 
+    /**
+     * A fresh index for {@code long_doc_qa}: the text in {@code body}, the processor's embedding, nested sections and
+     * their packed copy ({@code section_vectors}, binary doc values) that the reader reads.
+     */
+    static void createQaIndex(JsonRest es, String index, int shards) {
+        es.delete("/" + index);
+        es.put("/" + index, JsonRest.json("""
+            {"settings": {"number_of_shards": %d, "number_of_replicas": 0},
+             "mappings": {"properties": {
+               "title": {"type": "text"}, "body": {"type": "text"},
+               "longdoc": {"properties": {
+                 "embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
+                 "section_vectors": {"type": "binary", "doc_values": true},
+                 "sections": {"type": "nested", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
+                   "vector": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}}}},
+                 "summary": {"type": "text"},
+                 "summary_embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
+                 "tokens": {"type": "integer"}, "truncated": {"type": "boolean"}, "model": {"type": "keyword"}}}}}}
+            """.formatted(shards))).assertSuccess();
+    }
+
     /** A corpus document as indexed: {@code title} and {@code text}. */
     static ObjectNode source(Corpus.Document document) {
         ObjectNode source = JsonRest.object();

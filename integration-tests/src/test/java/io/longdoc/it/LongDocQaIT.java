@@ -1,0 +1,167 @@
+package io.longdoc.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.longdoc.TestModels;
+import io.longdoc.eval.InsertionTask;
+import io.longdoc.text.Tokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code long_doc_qa} query and rescorer on the passkey task of EVAL.md: 30 documents of 4,096 tokens of State
+ * of the Union filler, each with one "{Name}'s pass key is {NNNNN}" sentence at a random depth, ingested through the
+ * {@code long_doc} processor with the default model; 10 questions "What is {Name}'s pass key?".
+ */
+@ExtendWith(LongdocNodeExtension.class)
+@Order(25)
+class LongDocQaIT {
+
+    static final String INDEX = "it-qa-passkey";
+    static final String PIPELINE = "it-qa";
+    static final int DOCUMENTS = 30;
+    static final int QUESTIONS = 10;
+    static final int TOKENS = 4096;
+
+    static List<InsertionTask.Item> items;
+
+    @BeforeAll
+    static void ingestPasskeyDocuments(JsonRest es) throws Exception {
+        List<String> fillers = Corpus.stream(Corpus.sotu()).limit(60).map(Corpus.Document::text).toList();
+        try (Tokenizer tokenizer = Tokenizer.load(TestModels.bgeTokenizer())) {
+            items = InsertionTask.generate(InsertionTask.Kind.PASSKEY, fillers, tokenizer::tokenize, TOKENS, DOCUMENTS, 20261122L);
+        }
+        Fixtures.createPipeline(es, PIPELINE, Fixtures.longDoc("body", null).put("sections", true));
+        Fixtures.createQaIndex(es, INDEX, 1);
+        JsonRest.Bulk bulk = new JsonRest.Bulk();
+        for (InsertionTask.Item item : items) {
+            ObjectNode source = JsonRest.object();
+            source.put("body", item.text());
+            bulk.index(INDEX, item.id(), source);
+        }
+        long start = System.nanoTime();
+        Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE + "&refresh=true", bulk), DOCUMENTS);
+        System.out.printf("QA: ingested %d passkey documents of %d tokens in %.1f s%n", DOCUMENTS, TOKENS, (System.nanoTime() - start) / 1e9);
+    }
+
+    static ObjectNode qa(String question, int candidates) {
+        ObjectNode body = JsonRest.object();
+        body.put("size", 3);
+        body.putObject("_source").put("includes", "nothing");
+        ObjectNode qa = body.putObject("query").putObject("long_doc_qa");
+        qa.put("question", question);
+        qa.put("field", "body");
+        qa.put("candidates", candidates);
+        return body;
+    }
+
+    @Test
+    void ranksThePasskeyDocumentFirstAndAnswersWithTheKey(JsonRest es) {
+        int rankedFirst = 0;
+        int answered = 0;
+        int knnFirst = 0;
+        List<Long> took = new ArrayList<>();
+        for (InsertionTask.Item item : items.subList(0, QUESTIONS)) {
+            JsonRest.Reply reply = es.post("/" + INDEX + "/_search", qa(item.question(), DOCUMENTS)).assertSuccess();
+            took.add(reply.at("/took").asLong());
+            JsonNode top = reply.at("/hits/hits/0");
+            String answer = top.at("/fields/_longdoc_answers/0/text").asText();
+            boolean first = item.id().equals(top.path("_id").asText());
+            rankedFirst += first ? 1 : 0;
+            answered += first && answer.contains(item.answer()) ? 1 : 0;
+            System.out.printf("QA: %-40s top %-14s score %.3f answer \"%s\"%n", item.question(), top.path("_id").asText(), top.path("_score").asDouble(), answer);
+
+            // side by side: the kNN first stage alone (one candidate read keeps the kNN order)
+            ObjectNode knn = qa(item.question(), 1);
+            ((ObjectNode) knn.at("/query/long_doc_qa")).put("first_stage", "knn");
+            JsonNode knnTop = es.post("/" + INDEX + "/_search", knn).assertSuccess().at("/hits/hits/0");
+            knnFirst += item.id().equals(knnTop.path("_id").asText()) ? 1 : 0;
+        }
+        System.out.printf("QA: passkey, %d documents of %d tokens: long_doc_qa top-1 %d/%d, answer contains the key %d/%d; "
+            + "kNN on the document embedding top-1 %d/%d; took %s ms%n", DOCUMENTS, TOKENS, rankedFirst, QUESTIONS, answered, QUESTIONS,
+            knnFirst, QUESTIONS, took);
+        assertTrue(rankedFirst >= 9, "long_doc_qa ranks the passkey document first in " + rankedFirst + "/" + QUESTIONS);
+        assertTrue(answered >= 9, "its answer holds the key in " + answered + "/" + QUESTIONS);
+    }
+
+    @Test
+    void answersCarryOffsetsIntoTheTextField(JsonRest es) {
+        InsertionTask.Item item = items.get(0);
+        ObjectNode body = qa(item.question(), 10);
+        body.remove("_source");
+        JsonNode top = es.post("/" + INDEX + "/_search", body).assertSuccess().at("/hits/hits/0");
+        JsonNode answer = top.at("/fields/_longdoc_answers/0");
+        String text = top.at("/_source/body").asText();
+        int start = answer.path("start").asInt();
+        int end = answer.path("end").asInt();
+        assertEquals(answer.path("text").asText(), text.substring(start, end), "offsets cut the answer out of the field's text");
+        assertTrue(start >= item.insertedStart() - 200 && end <= item.insertedEnd() + 200, "the answer lies at the inserted sentence: " + answer);
+    }
+
+    @Test
+    void theRescorerReranksAnyQueryAndKeepsHitsPastTheWindowBelow(JsonRest es) {
+        int rankedFirst = 0;
+        for (InsertionTask.Item item : items.subList(0, QUESTIONS)) {
+            ObjectNode body = JsonRest.json("""
+                {"size": 5, "_source": false, "query": {"match": {"body": "pass key"}},
+                 "rescore": {"window_size": 30, "long_doc_qa": {"field": "body"}}}
+                """).deepCopy();
+            ((ObjectNode) body.at("/rescore/long_doc_qa")).put("question", item.question());
+            JsonRest.Reply reply = es.post("/" + INDEX + "/_search", body).assertSuccess();
+            JsonNode hits = reply.at("/hits/hits");
+            rankedFirst += item.id().equals(hits.path(0).path("_id").asText()) ? 1 : 0;
+            assertTrue(hits.path(0).at("/fields/_longdoc_answers/0/text").asText().length() > 0, "rescored hits carry answers");
+            for (JsonNode hit : hits) {
+                assertTrue(hit.path("_score").asDouble() >= 1.0, "every hit of the page was read by the reader: " + hit);
+            }
+        }
+        System.out.printf("QA: rescorer over a match query (window 30): passkey document first in %d/%d%n", rankedFirst, QUESTIONS);
+        assertTrue(rankedFirst >= 9, "rescorer top-1 " + rankedFirst + "/" + QUESTIONS);
+    }
+
+    @Test
+    void badRequestsAreFourHundredsThatNameTheProblem(JsonRest es) {
+        String q = items.get(0).question();
+        assertBadRequest(es, qa(" ", 10), "[question]");
+        assertBadRequest(es, qa("x".repeat(100_000), 10), "[question] has 100000 characters");
+        assertBadRequest(es, qa(q, 0), "[candidates] must be between 1 and");
+        assertBadRequest(es, qa(q, 100_000), "[candidates] must be between 1 and");
+        ObjectNode unknownField = qa(q, 10);
+        ((ObjectNode) unknownField.at("/query/long_doc_qa")).put("field", "no_such_field");
+        assertBadRequest(es, unknownField, "[no_such_field] is not mapped");
+        ObjectNode numberField = qa(q, 10);
+        ((ObjectNode) numberField.at("/query/long_doc_qa")).put("field", "longdoc.tokens");
+        assertBadRequest(es, numberField, "must be a text field");
+        ObjectNode unknownModel = qa(q, 10);
+        ((ObjectNode) unknownModel.at("/query/long_doc_qa")).put("model_id", "no-such-model");
+        assertBadRequest(es, unknownModel, "no-such-model");
+        ObjectNode traversal = qa(q, 10);
+        ((ObjectNode) traversal.at("/query/long_doc_qa")).put("model_id", "../etc");
+        assertBadRequest(es, traversal, "model");
+        ObjectNode span = qa(q, 10);
+        ((ObjectNode) span.at("/query/long_doc_qa")).put("reader", "span");
+        assertBadRequest(es, span, "has no question-answering head");
+        ObjectNode unknownOption = qa(q, 10);
+        ((ObjectNode) unknownOption.at("/query/long_doc_qa")).put("colour", "blue");
+        assertBadRequest(es, unknownOption, "unknown field [colour]");
+        ObjectNode smallWindow = JsonRest.json("""
+            {"size": 20, "query": {"match_all": {}}, "rescore": {"window_size": 10, "long_doc_qa": {"question": "q", "field": "body"}}}
+            """).deepCopy();
+        assertBadRequest(es, smallWindow, "[window_size] is [10] but the page needs [from + size] = [20]");
+    }
+
+    private static void assertBadRequest(JsonRest es, ObjectNode body, String expected) {
+        JsonRest.Reply reply = es.post("/" + INDEX + "/_search", body);
+        assertEquals(400, reply.status(), "expected a 400 for " + JsonRest.toJson(body).substring(0, Math.min(300, JsonRest.toJson(body).length())) + ": " + reply);
+        String reasons = reply.errorReasons();
+        assertTrue(reasons.contains(expected), "the error names the problem [" + expected + "]: " + reasons);
+    }
+}

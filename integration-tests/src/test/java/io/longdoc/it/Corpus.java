@@ -15,12 +15,19 @@ import java.util.stream.Stream;
 public final class Corpus {
 
     /** One document; fields other than these are ignored. */
-    public record Document(String id, String title, String source, String text) {
+    public record Document(String id, String title, String source, String text, List<Heading> sections) {
+        public Document {
+            sections = sections == null ? List.of() : sections;
+        }
+
         /** The same document cut to its first {@code words} words (keeps the suite's encoding time bounded). */
         public Document opening(int words) {
-            return new Document(id, title, source, Texts.firstWords(text, words));
+            return new Document(id, title, source, Texts.firstWords(text, words), List.of());
         }
     }
+
+    /** A section of a structured document: its heading (not in the text) and its body's characters {@code [start, end)}. */
+    public record Heading(String heading, int level, int start, int end) {}
 
     private Corpus() {}
 

@@ -28,6 +28,9 @@ import java.util.Random;
  */
 public final class LongdocNodeExtension implements BeforeAllCallback, ParameterResolver {
 
+    /** Id of the operator model with a constructed question-answering head ({@code SyntheticQaModel}). */
+    public static final String QA_MODEL = "synthetic-qa";
+
     /** Id of the operator model whose {@code model.onnx} is garbage. */
     public static final String BROKEN_MODEL = "broken";
 
@@ -108,10 +111,26 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
                 builder.withConfigFile(broken + "model.json", BROKEN_MODEL_JSON.getBytes(StandardCharsets.UTF_8))
                     .withConfigFile(broken + "model.onnx", garbage())
                     .withConfigFileCopiedFrom(broken + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
+                addSyntheticQaModel(builder);
             } else {
                 System.out.println("[it] " + HarnessConfig.PLUGIN_ZIP + " is empty: starting a node WITHOUT the plugin (harness trial only)");
             }
             return builder.build();
+        }
+
+        /** A Longformer checkpoint whose QA head is constructed (SyntheticQaModel), installed as an operator model. */
+        private static void addSyntheticQaModel(ElasticsearchNode.Builder builder) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("longdoc-qa-model");
+                Path folder = io.longdoc.search.reader.SyntheticQaModel.write(dir, QA_MODEL, 4096, io.longdoc.TestModels.bgeTokenizer());
+                try (var files = java.nio.file.Files.list(folder)) {
+                    for (Path file : files.toList()) {
+                        builder.withConfigFile("longdoc/models/" + QA_MODEL + "/" + file.getFileName(), java.nio.file.Files.readAllBytes(file));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the synthetic QA model", e);
+            }
         }
 
         /** Bytes that no ONNX parser accepts: a text line, then fixed pseudo-random noise. */

@@ -46,19 +46,26 @@ final class LongDocQaRescorer implements Rescorer {
             docs[i] = hits[i].doc;
         }
         double[] readerScores = context.reader.scores(context.loader.load(searcher.getIndexReader().leaves(), docs));
-        ScoreDoc[] rescored = new ScoreDoc[hits.length];
         Set<Integer> read = new HashSet<>();
+        for (int i = 0; i < window; i++) {
+            read.add(hits[i].doc);
+        }
+        context.setRescoredDocs(read);
+        return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoreMode));
+    }
+
+    /**
+     * New scores for a shard's hits: the first {@code window} from their reader scores, sorted, in [1, 2]; the rest
+     * keep their order below in (0, 0.5] whatever the reader thought of the window.
+     */
+    static ScoreDoc[] rerankWindow(ScoreDoc[] hits, int window, double[] readerScores, QaScoreMode mode) {
+        ScoreDoc[] rescored = new ScoreDoc[hits.length];
         for (int rank = 0; rank < hits.length; rank++) {
             double reader = rank < window ? readerScores[rank] : Double.NaN;
-            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) LongDocQaQuery.score(context.scoreMode, rank, reader), hits[rank].shardIndex);
-            if (rank < window) {
-                read.add(hits[rank].doc);
-            }
+            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) LongDocQaQuery.score(mode, rank, reader), hits[rank].shardIndex);
         }
-        // the window sorts by its new scores; the rest keeps its order (its scores fall with rank and lie below)
         Arrays.sort(rescored, 0, window, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
-        context.setRescoredDocs(read);
-        return new TopDocs(topDocs.totalHits, rescored);
+        return rescored;
     }
 
     @Override

@@ -94,9 +94,10 @@ class DeepSectionQaIT {
         System.out.printf("QA: latency (took, ms, size 3 with answers) long_doc_qa 10 candidates p50 %d p95 %d; 50 candidates p50 %d p95 %d; "
             + "BM25 match alone p50 %d p95 %d%n", pct(took10, 50), pct(took10, 95), pct(took50, 50), pct(took50, 95), pct(tookBm25, 50), pct(tookBm25, 95));
         assertTrue(inTop3 > targets.size() / 2, "the page is in the top 3 for a majority: " + inTop3 + "/" + targets.size());
-        // Not yet a majority (8–10 of 20 in our runs; the issue asks for more): the floor below is far above chance
-        // (a random section of a page with 60–230 sections lands in the heading's section a few times in 100).
-        assertTrue(overlapping >= 6, "the answer lies in the heading's section for " + overlapping + "/" + targets.size());
+        // 10 of 20 in our runs (12 of 20 counting pages outside the top 3): half, not yet the majority the issue asks
+        // for. The floor is far above chance: a random section of a page of 60–230 sections is the heading's a few
+        // times in 100.
+        assertTrue(overlapping >= 8, "the answer lies in the heading's section for " + overlapping + "/" + targets.size());
     }
 
     /** Headings of at least 3 words, used once in the corpus, whose section starts after token 512; one per page. */

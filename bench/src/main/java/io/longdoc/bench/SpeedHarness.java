@@ -43,7 +43,7 @@ public final class SpeedHarness {
         progress(step(2, "kernel line: the attention op against ORT's MatMul"));
         StepResult<List<KernelLine>> kernel = s.runs("kernel")
             ? attempt(() -> KernelLine.measure(s.opsLibrary(), s.lengths(),
-                new AttentionKernels.Setup(KernelLine.HEADS, KernelLine.HEAD_DIM, s.window(), s.threads(), Math.max(1, s.warmup()), s.runs())))
+                new AttentionKernels.Setup(KernelLine.HEADS, KernelLine.HEAD_DIM, s.window(), s.threads(), Math.max(2, s.warmup()), s.runs())))
             : StepResult.skipped("--skip kernel");
         reportUnmeasured("kernel line", kernel);
 

@@ -66,6 +66,7 @@ final class SpeedJson {
             number(node, "p50_ms", qa.p50Ms());
             number(node, "p95_ms", qa.p95Ms());
             number(node, "took_p50_ms", qa.tookP50Ms());
+            node.put("hits", qa.hits());
         }));
         try {
             return JsonRest.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";

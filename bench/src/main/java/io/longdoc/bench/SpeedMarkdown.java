@@ -119,8 +119,9 @@ final class SpeedMarkdown {
         md.append(String.format(Locale.ROOT, "`POST %s/_search` with `long_doc_qa` (%d candidates) over the ingested documents, %d questions after %d warm-up, "
             + "measured at the client (sent to answer read); `took` is the node's own figure.%n%n", SpeedIndex.INDEX, r.candidates(), r.queries(),
             results.settings().qaWarmup()));
-        md.append("| candidates | questions | p50 ms | p95 ms | took p50 ms |\n| ---: | ---: | ---: | ---: | ---: |\n");
-        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |%n%n", r.candidates(), r.queries(), r.p50Ms(), r.p95Ms(), r.tookP50Ms()));
+        md.append("| candidates | questions | p50 ms | p95 ms | took p50 ms | hits of the first answer |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d |%n%n", r.candidates(), r.queries(), r.p50Ms(), r.p95Ms(), r.tookP50Ms(),
+            r.hits()));
     }
 
     static String lengthsOf(int[] lengths) {

@@ -37,6 +37,14 @@ class SpeedMarkdownTests {
     }
 
     @Test
+    void qaLatencyIsGivenAsPercentilesWithTheHitsFound() {
+        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")),
+            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10)));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
+        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
+    }
+
+    @Test
     void ingestIsComparedWithTheRawEncoderOfTheKernelTheNodeRan() {
         EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")), StepResult.unavailable("long_doc_qa not in this build"));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");

@@ -33,8 +33,9 @@ public final class SpeedHarness {
         String command = System.getenv().getOrDefault("LONGDOC_SPEED_COMMAND", "SpeedHarness " + String.join(" ", args));
         String date = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         Machine machine = Machine.describe();
-        progress(String.format(Locale.ROOT, "%s; %d cores, %s; ONNX Runtime %s; %d intra-op threads", command, machine.cores(), machine.cpu(),
-            machine.ortVersion(), s.threads()));
+        LoadAverage loadAtStart = LoadAverage.now();
+        progress(String.format(Locale.ROOT, "%s; %d cores, %s; ONNX Runtime %s; %d intra-op threads; load average %s", command, machine.cores(),
+            machine.cpu(), machine.ortVersion(), s.threads(), loadAtStart));
 
         progress(step(1, "encoder table: " + s.model() + " at n = " + SpeedMarkdown.lengthsOf(s.lengths())));
         StepResult<List<EncoderRow>> encoder = s.runs("encoder") ? encoder(s) : StepResult.skipped("--skip encoder");
@@ -57,7 +58,7 @@ public final class SpeedHarness {
         reportUnmeasured("long_doc_qa latency", es.qa());
 
         progress(step(4, "writing " + s.out().resolve("speed.{json,md,png}")));
-        SpeedResults results = new SpeedResults(date, command, machine, s, encoder, kernel, es);
+        SpeedResults results = new SpeedResults(date, command, machine, loadAtStart, LoadAverage.now(), s, encoder, kernel, es);
         Files.createDirectories(s.out());
         Files.writeString(s.out().resolve("speed.json"), SpeedJson.write(results));
         String markdown = SpeedMarkdown.write(results, "speed.png");

@@ -21,6 +21,8 @@ final class SpeedJson {
         root.put("date", results.date());
         root.put("command", results.command());
         root.set("machine", machine(results.machine()));
+        root.put("load_average_start", results.loadAtStart().toString());
+        root.put("load_average_end", results.loadAtEnd().toString());
         root.set("settings", settings(results.settings()));
         root.set("encoder", step(results.encoder(), (node, rows) -> {
             ArrayNode array = node.putArray("rows");

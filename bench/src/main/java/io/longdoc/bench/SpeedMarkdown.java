@@ -13,7 +13,7 @@ final class SpeedMarkdown {
         StringBuilder md = new StringBuilder();
         md.append("# longdoc speed\n\n");
         md.append("Run on ").append(results.date()).append(" with\n\n```\n").append(results.command()).append("\n```\n\n");
-        machine(md, results.machine());
+        machine(md, results);
         encoder(md, results);
         kernel(md, results);
         ingest(md, results);
@@ -25,11 +25,14 @@ final class SpeedMarkdown {
         return md.toString();
     }
 
-    private static void machine(StringBuilder md, Machine m) {
+    private static void machine(StringBuilder md, SpeedResults results) {
+        Machine m = results.machine();
         md.append("## Machine\n\n");
         md.append("| cores | CPU | memory | OS | JDK | ONNX Runtime |\n| ---: | --- | ---: | --- | --- | --- |\n");
         md.append(String.format(Locale.ROOT, "| %d | %s (fused op: %s) | %s | %s | %s | %s |%n%n", m.cores(), m.cpu(), m.opIsa(),
             m.memoryGib() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", m.memoryGib()), m.os(), m.jdk(), m.ortVersion()));
+        md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min): %s at the start, %s at the end. Above %d (the cores), other processes "
+            + "shared the CPU during the run and every time is slower than on a quiet machine.%n%n", results.loadAtStart(), results.loadAtEnd(), m.cores()));
     }
 
     private static void encoder(StringBuilder md, SpeedResults results) {

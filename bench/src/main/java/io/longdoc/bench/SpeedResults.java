@@ -9,6 +9,8 @@ record SpeedResults(
     String date,
     String command,
     Machine machine,
+    LoadAverage loadAtStart,
+    LoadAverage loadAtEnd,
     SpeedSettings settings,
     StepResult<List<EncoderRow>> encoder,
     StepResult<List<KernelLine>> kernel,

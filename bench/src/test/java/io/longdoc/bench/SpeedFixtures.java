@@ -25,7 +25,8 @@ final class SpeedFixtures {
     static SpeedResults results(StepResult<List<EncoderRow>> encoder, EsSteps.Results es) {
         SpeedSettings settings = SpeedSettings.parse(new String[] { "--lengths", "512,4096", "--runs", "3", "--out", "/tmp/x" });
         StepResult<List<KernelLine>> kernel = StepResult.measured(List.of(new KernelLine(4096, 75.5, 152.9, 170.4)));
-        return new SpeedResults("2026-11-22T09:00:00Z", "bash bench/speed.sh --lengths 512,4096 --runs 3", MACHINE, settings, encoder, kernel, es);
+        return new SpeedResults("2026-11-22T09:00:00Z", "bash bench/speed.sh --lengths 512,4096 --runs 3", MACHINE, new LoadAverage("0.50 0.40 0.30"),
+            new LoadAverage("1.90 0.90 0.40"), settings, encoder, kernel, es);
     }
 
     static BulkIngestStep.Result ingest(String kernel) {

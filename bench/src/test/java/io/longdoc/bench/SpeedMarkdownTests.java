@@ -58,6 +58,7 @@ class SpeedMarkdownTests {
         assertTrue(md.contains("Test CPU 9000") && md.contains("23.4 GiB") && md.contains("1.29.0") && md.contains("Eclipse Adoptium 25+36"), md);
         assertTrue(md.contains("2026-11-22T09:00:00Z") && md.contains("bash bench/speed.sh --lengths 512,4096 --runs 3"), md);
         assertTrue(md.contains("## Encoder\n\nskipped: --skip encoder"), md);
+        assertTrue(md.contains("0.50 0.40 0.30 at the start, 1.90 0.90 0.40 at the end"), md);
     }
 
     @Test

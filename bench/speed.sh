@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The speed harness of ../shared/EVAL.md ("Speed") in one command: the encoder table (dense, sparse-std, sparse-fused,
+# chunk-512 at 512 … 16k tokens: ms/doc, tokens/s, peak memory, ratios), the attention kernel's GFLOP/s beside ORT's
+# MatMul, and end to end through a real Elasticsearch node (bulk ingest, long_doc_qa latency); writes
+# DIR/speed.json, DIR/speed.md and DIR/speed.png. Options (defaults in bench/src/main/java/io/longdoc/bench/SpeedSettings.java):
+#   bash bench/speed.sh --out DIR [--lengths 512,1024,2048,4096,8192,16384] [--runs 5] [--skip encoder,kernel,es]
+#     [--corpus ../shared/data/sotu.jsonl] [--max-dense-gb 8] [--max-run-seconds 120] [--es-docs 20] [--qa-queries 20]
+# The full run takes a long time on a small machine; each step prints progress lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/java-home.sh
+# large blocks are mmapped and unmapped on free, so the resident-set high-water mark shows each run's working memory
+export MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
+export LONGDOC_SPEED_COMMAND="bash bench/speed.sh $*"
+
+skip_es=no
+args=("$@")
+for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+  if [ "${args[i]}" = --skip ]; then
+    case ",${args[i + 1]}," in *,es,*) skip_es=yes ;; esac
+  fi
+done
+# everything measured runs on the CPU: the CUDA kernel is not compiled for it (nvcc takes minutes on a small machine)
+build=(-B -q -ntp -Dlongdoc.cuda=OFF)
+if [ "$skip_es" = yes ]; then
+  mvn "${build[@]}" test-compile
+else
+  # the end-to-end steps install the plugin zip into the integ-test-zip distribution, as the integration tests do
+  mvn "${build[@]}" package -DskipTests
+  mvn "${build[@]}" dependency:copy@es-distribution-for-tests
+fi
+mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.SpeedHarness -Dexec.classpathScope=test \
+  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false

@@ -1,0 +1,182 @@
+package io.longdoc.bench;
+
+import static io.longdoc.bench.BenchCli.progress;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.EncoderGraphBuilder;
+import io.longdoc.graph.EncoderWeights;
+import io.longdoc.graph.GraphOptions;
+import io.longdoc.graph.importer.Longify;
+import io.longdoc.graph.importer.OnnxExportImporter;
+
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ORT session per {@link EncoderVariant}, all built from the same pretrained weights and run with the same
+ * intra-op threads: the longified encoder with dense attention, with the sliding window from standard ops and through
+ * the fused kernel, and the original 512-position model for chunking. A variant that cannot be built here (no onnx-ops
+ * library) is kept with the reason instead.
+ */
+final class EncoderSessions implements AutoCloseable {
+
+    /** Chunks hold 510 text tokens plus [CLS] and [SEP]: the original model's 512 positions. */
+    private static final int CHUNK_TEXT_TOKENS = 510;
+
+    private final OrtEnvironment env;
+    private final int heads;
+    private final Map<EncoderVariant, OrtSession> sessions = new EnumMap<>(EncoderVariant.class);
+    private final Map<EncoderVariant, String> unavailable = new EnumMap<>(EncoderVariant.class);
+    private final List<OrtSession.SessionOptions> options = new ArrayList<>();
+
+    private EncoderSessions(OrtEnvironment env, int heads) {
+        this.env = env;
+        this.heads = heads;
+    }
+
+    /**
+     * @param onnx       the original model (a BERT ONNX export); its weights feed every variant
+     * @param maxLength  positions of the longified graphs (the longest length to run)
+     * @param window     sliding window, tokens each side
+     * @param opsLibrary the onnx-ops library for {@link EncoderVariant#SPARSE_FUSED}
+     */
+    static EncoderSessions open(Path onnx, int maxLength, int window, int threads, Path opsLibrary) throws Exception {
+        progress("importing weights from " + onnx);
+        EncoderWeights weights = OnnxExportImporter.read(onnx);
+        int layers = weights.config().numLayers();
+        EncoderSessions encoders = new EncoderSessions(OrtEnvironment.getEnvironment(), weights.config().numHeads());
+        try {
+            progress("building the graphs: dense and sliding window w=" + window + " (standard ops, fused), " + maxLength + " positions");
+            AttentionPattern.Dense dense = new AttentionPattern.Dense();
+            encoders.add(EncoderVariant.DENSE, EncoderGraphBuilder.build(Longify.longify(weights, maxLength, dense).weights(), dense, GraphOptions.STANDARD),
+                threads, null);
+            EncoderWeights longWeights = Longify.longify(weights, maxLength, window).weights();
+            AttentionPattern sliding = AttentionPattern.SlidingWindow.uniform(layers, window);
+            encoders.add(EncoderVariant.SPARSE_STD, EncoderGraphBuilder.build(longWeights, sliding, GraphOptions.STANDARD), threads, null);
+            encoders.addFused(longWeights, sliding, threads, opsLibrary);
+            OrtSession.SessionOptions chunkOptions = encoders.sessionOptions(threads);
+            encoders.sessions.put(EncoderVariant.CHUNK_512, encoders.env.createSession(onnx.toString(), chunkOptions));
+            return encoders;
+        } catch (Exception | Error e) {
+            encoders.close();
+            throw e;
+        }
+    }
+
+    private void add(EncoderVariant variant, byte[] graph, int threads, Path opsLibrary) throws OrtException {
+        OrtSession.SessionOptions sessionOptions = sessionOptions(threads);
+        if (opsLibrary != null) {
+            sessionOptions.registerCustomOpLibrary(opsLibrary.toAbsolutePath().toString());
+        }
+        sessions.put(variant, env.createSession(graph, sessionOptions));
+    }
+
+    private void addFused(EncoderWeights weights, AttentionPattern pattern, int threads, Path opsLibrary) throws OrtException {
+        if (Files.isRegularFile(opsLibrary) == false) {
+            unavailable.put(EncoderVariant.SPARSE_FUSED, "not run: no onnx-ops library at " + opsLibrary + " (the Maven build makes it)");
+            return;
+        }
+        byte[] graph;
+        try {
+            graph = EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true));
+        } catch (UnsupportedOperationException e) {
+            unavailable.put(EncoderVariant.SPARSE_FUSED, "not run: " + e.getMessage());
+            return;
+        }
+        add(EncoderVariant.SPARSE_FUSED, graph, threads, opsLibrary);
+    }
+
+    private OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+        options.add(sessionOptions);
+        sessionOptions.setIntraOpNumThreads(threads);
+        sessionOptions.setInterOpNumThreads(1);
+        sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // Without the arena, memory goes back after each run, so every measurement starts from the same floor.
+        sessionOptions.setCPUArenaAllocator(false);
+        return sessionOptions;
+    }
+
+    int heads() {
+        return heads;
+    }
+
+    /** Why a variant cannot run at all here; empty when it can. */
+    Optional<String> unavailable(EncoderVariant variant) {
+        return Optional.ofNullable(unavailable.get(variant));
+    }
+
+    /** Encodes one document ({@code ids} with [CLS] first and [SEP] last) the variant's way. */
+    void encode(EncoderVariant variant, long[] ids) throws OrtException {
+        OrtSession session = sessions.get(variant);
+        if (session == null) {
+            throw new IllegalStateException(variant + " is unavailable: " + unavailable.get(variant));
+        }
+        if (variant == EncoderVariant.CHUNK_512) {
+            encodeChunks(session, ids);
+        } else {
+            run(session, ids);
+        }
+    }
+
+    /** The chunking baseline: consecutive 510-token pieces, each wrapped in [CLS] … [SEP]. */
+    private void encodeChunks(OrtSession session, long[] ids) throws OrtException {
+        long cls = ids[0];
+        long sep = ids[ids.length - 1];
+        for (int start = 1; start < ids.length - 1; start += CHUNK_TEXT_TOKENS) {
+            int end = Math.min(start + CHUNK_TEXT_TOKENS, ids.length - 1);
+            long[] chunk = new long[end - start + 2];
+            chunk[0] = cls;
+            System.arraycopy(ids, start, chunk, 1, end - start);
+            chunk[chunk.length - 1] = sep;
+            run(session, chunk);
+        }
+    }
+
+    private void run(OrtSession session, long[] ids) throws OrtException {
+        int n = ids.length;
+        long[] shape = { 1, n };
+        long[] mask = new long[n];
+        Arrays.fill(mask, 1);
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            feeds.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+            feeds.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+            if (session.getInputNames().contains("global_attention_mask")) {
+                long[] global = new long[n];
+                global[0] = 1; // [CLS], as the bundled models are served
+                feeds.put("global_attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(global), shape));
+            }
+            if (session.getInputNames().contains("token_type_ids")) {
+                feeds.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n]), shape));
+            }
+            session.run(feeds).close();
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        for (OrtSession session : sessions.values()) {
+            session.close();
+        }
+        sessions.clear();
+        for (OrtSession.SessionOptions sessionOptions : options) {
+            sessionOptions.close();
+        }
+        options.clear();
+    }
+}

@@ -1,0 +1,54 @@
+package io.longdoc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.longdoc.it.JsonRest;
+
+import org.junit.jupiter.api.Test;
+
+class SpeedJsonTests {
+
+    @Test
+    void aRowNotRunHasNullNumbersAndItsReason() {
+        JsonNode json = write(new EsSteps.Results(StepResult.skipped("--skip es"), StepResult.skipped("--skip es")));
+        JsonNode dense4096 = json.at("/encoder/rows/4");
+        assertEquals("dense", dense4096.path("variant").asText());
+        assertEquals(4096, dense4096.path("n").asInt());
+        assertEquals("not_run", dense4096.path("status").asText());
+        assertTrue(dense4096.path("median_ms").isNull() && dense4096.path("tokens_per_s").isNull());
+        assertTrue(dense4096.path("note").asText().contains("--max-dense-gb"));
+    }
+
+    @Test
+    void everyStepHasAStatusAndSkippedStepsTheirReason() {
+        JsonNode json = write(new EsSteps.Results(StepResult.skipped("--skip es"), StepResult.skipped("--skip es")));
+        assertEquals("measured", json.at("/encoder/status").asText());
+        assertEquals("measured", json.at("/kernel/status").asText());
+        assertEquals("skipped", json.at("/es_ingest/status").asText());
+        assertEquals("--skip es", json.at("/es_qa/reason").asText());
+    }
+
+    @Test
+    void ingestCarriesItsRatioToTheRawEncoder() {
+        JsonNode json = write(new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("standard_ops")), StepResult.unavailable("long_doc_qa not in this build")));
+        assertEquals("sparse-std", json.at("/es_ingest/raw_encoder/variant").asText(), "the node fell back to standard ops");
+        assertEquals(2048 / (4096 / 1.657), json.at("/es_ingest/ratio_to_raw_encoder").asDouble(), 1e-3);
+        assertEquals("unavailable", json.at("/es_qa/status").asText());
+    }
+
+    @Test
+    void theMachineAndTheSettingsAreRecorded() {
+        JsonNode json = write(new EsSteps.Results(StepResult.skipped("--skip es"), StepResult.skipped("--skip es")));
+        assertEquals("Test CPU 9000", json.at("/machine/cpu").asText());
+        assertEquals("1.29.0", json.at("/machine/onnxruntime").asText());
+        assertEquals(3, json.at("/settings/runs").asInt());
+        assertEquals(4096, json.at("/settings/lengths/1").asInt());
+        assertTrue(json.at("/encoder/ort_arena").asText().startsWith("not available"));
+    }
+
+    private static JsonNode write(EsSteps.Results es) {
+        return JsonRest.json(SpeedJson.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es)));
+    }
+}

@@ -1,0 +1,69 @@
+package io.longdoc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SpeedMarkdownTests {
+
+    private static final EsSteps.Results NO_PLUGIN = EsSteps.Results.both(StepResult.unavailable("no plugin zip at target/longdoc-0.1.0-SNAPSHOT.zip"));
+
+    @Test
+    void aLengthAVariantCouldNotRunKeepsItsRowWithTheReason() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("| 4096 | dense | – | – | – | – | not run: n×n scores need ≈9 GB (cap 8 GB, --max-dense-gb) |"), md);
+        assertTrue(md.contains("| 4096 | sparse-fused | 772 |"), md);
+    }
+
+    @Test
+    void ratiosAreGivenPerLengthWithADashWhereDenseDidNotRun() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("| 512 | 1.79 | 1.25 | 0.71 | 0.34 |"), md);
+        assertTrue(md.contains("| 4096 | – | 1.14 | – | 2.86 |"), md);
+    }
+
+    @Test
+    void stepsThatCouldNotRunSaySoWithTheReason() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("## End to end: bulk ingest through Elasticsearch\n\nunavailable: no plugin zip at target/longdoc-0.1.0-SNAPSHOT.zip"), md);
+        assertTrue(md.contains("## End to end: `long_doc_qa` latency\n\nunavailable: no plugin zip"), md);
+    }
+
+    @Test
+    void aBuildWithoutTheQueryIsReportedAsSuch() {
+        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")), StepResult.unavailable("long_doc_qa not in this build"));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
+        assertTrue(md.contains("unavailable: long_doc_qa not in this build"), md);
+    }
+
+    @Test
+    void qaLatencyIsGivenAsPercentilesWithTheHitsFound() {
+        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")),
+            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10)));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
+        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
+    }
+
+    @Test
+    void ingestIsComparedWithTheRawEncoderOfTheKernelTheNodeRan() {
+        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")), StepResult.unavailable("long_doc_qa not in this build"));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
+        // 20 × 4096 tokens in 40 s = 2048 tokens/s; sparse-fused at 4096: 4096 / 0.772 s = 5306 tokens/s
+        assertTrue(md.contains("| 0.50 | 2048 | 5306 (sparse-fused, n=4096) | 0.39 |"), md);
+    }
+
+    @Test
+    void theMachineTheDateAndTheCommandAreNamed() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.skipped("--skip encoder"), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("Test CPU 9000") && md.contains("23.4 GiB") && md.contains("1.29.0") && md.contains("Eclipse Adoptium 25+36"), md);
+        assertTrue(md.contains("2026-11-22T09:00:00Z") && md.contains("bash bench/speed.sh --lengths 512,4096 --runs 3"), md);
+        assertTrue(md.contains("## Encoder\n\nskipped: --skip encoder"), md);
+        assertTrue(md.contains("0.50 0.40 0.30 at the start, 1.90 0.90 0.40 at the end"), md);
+    }
+
+    @Test
+    void fewerThanFiveRunsAreFlagged() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("Fewer than 5 timed runs"), md);
+    }
+}

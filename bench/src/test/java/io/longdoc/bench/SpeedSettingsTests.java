@@ -1,0 +1,44 @@
+package io.longdoc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SpeedSettingsTests {
+
+    @Test
+    void defaultsAreTheEvalProtocol() {
+        SpeedSettings s = SpeedSettings.parse(new String[0]);
+        assertArrayEquals(new int[] { 512, 1024, 2048, 4096, 8192, 16384 }, s.lengths());
+        assertEquals(5, s.runs());
+        assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
+        assertEquals(10, s.qaCandidates());
+        assertEquals(4096, s.esDocTokens());
+        assertTrue(s.runs("es") && s.runs("encoder") && s.runs("kernel"));
+    }
+
+    @Test
+    void lengthsAreSortedSoTheCapsCanExtrapolateFromShorterOnes() {
+        assertArrayEquals(new int[] { 512, 1024 }, SpeedSettings.parse(new String[] { "--lengths", "1024, 512" }).lengths());
+    }
+
+    @Test
+    void skipTakesAListOfSteps() {
+        SpeedSettings s = SpeedSettings.parse(new String[] { "--skip", "es,kernel" });
+        assertFalse(s.runs("es"));
+        assertFalse(s.runs("kernel"));
+        assertTrue(s.runs("encoder"));
+    }
+
+    @Test
+    void anUnknownStepOrOptionIsRefusedNamingIt() {
+        IllegalArgumentException step = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--skip", "elastic" }));
+        assertTrue(step.getMessage().contains("[elastic]"), step.getMessage());
+        IllegalArgumentException option = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--lenghts", "512" }));
+        assertTrue(option.getMessage().contains("[--lenghts]"), option.getMessage());
+    }
+}

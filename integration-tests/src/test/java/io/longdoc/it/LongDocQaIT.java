@@ -93,6 +93,40 @@ class LongDocQaIT {
     }
 
     @Test
+    void aUserQueryCanBeTheFirstStageAndCombinedScoresKeepTheOrderSane(JsonRest es) {
+        int ownFirstStage = 0;
+        int combined = 0;
+        for (InsertionTask.Item item : items.subList(0, QUESTIONS)) {
+            ObjectNode own = qa(item.question(), DOCUMENTS);
+            ((ObjectNode) own.at("/query/long_doc_qa")).set("query", JsonRest.json("{\"match\": {\"body\": \"pass key\"}}"));
+            JsonNode hits = es.post("/" + INDEX + "/_search", own).assertSuccess().at("/hits/hits");
+            ownFirstStage += item.id().equals(hits.path(0).path("_id").asText()) ? 1 : 0;
+            ObjectNode mixed = qa(item.question(), DOCUMENTS);
+            ((ObjectNode) mixed.at("/query/long_doc_qa")).put("score_mode", "combined");
+            JsonNode top = es.post("/" + INDEX + "/_search", mixed).assertSuccess().at("/hits/hits/0");
+            combined += item.id().equals(top.path("_id").asText()) ? 1 : 0;
+            assertTrue(top.path("_score").asDouble() >= 1 && top.path("_score").asDouble() <= 2, "read hits score in [1, 2]: " + top);
+        }
+        System.out.printf("QA: first stage = the user's match query: top-1 %d/%d; score_mode combined: top-1 %d/%d%n", ownFirstStage, QUESTIONS,
+            combined, QUESTIONS);
+        assertTrue(ownFirstStage >= 9, "with the user's query as first stage: " + ownFirstStage);
+        assertTrue(combined >= 9, "with score_mode combined: " + combined);
+    }
+
+    @Test
+    void hitsPastTheCandidatesFollowInFirstStageOrder(JsonRest es) {
+        ObjectNode body = qa(items.get(0).question(), 3);
+        body.put("size", 10);
+        ((ObjectNode) body.at("/query/long_doc_qa")).put("first_stage", "bm25");
+        JsonNode hits = es.post("/" + INDEX + "/_search", body).assertSuccess().at("/hits/hits");
+        assertEquals(10, hits.size());
+        for (int i = 0; i < 10; i++) {
+            double score = hits.path(i).path("_score").asDouble();
+            assertTrue(i < 3 ? score >= 1 : score > 0 && score <= 0.5, "hit " + i + " (3 read, the rest not): " + score);
+        }
+    }
+
+    @Test
     void answersCarryOffsetsIntoTheTextField(JsonRest es) {
         InsertionTask.Item item = items.get(0);
         ObjectNode body = qa(item.question(), 10);

@@ -6,6 +6,8 @@ import io.longdoc.rest.RestModelsAction;
 import io.longdoc.runtime.NativeLibraries;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.template.ComponentTemplateInstaller;
+import io.longdoc.template.LongdocMappings;
 
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
@@ -36,7 +38,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor and REST endpoints. */
+/**
+ * Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor, REST endpoints and the
+ * installer of the {@code longdoc-mappings} component template.
+ */
 public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin {
 
     public static final String NAME = "longdoc";
@@ -72,6 +77,11 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin 
     @Override
     public Collection<?> createComponents(PluginServices services) {
         threadPool = services.threadPool();
+        if (LongDocSettings.INSTALL_TEMPLATES.get(settings)) {
+            services.clusterService().addListener(
+                ComponentTemplateInstaller.through(services.client(), LongdocMappings.NAME, LongdocMappings.template(), threadPool.generic())
+            );
+        }
         return List.of(registry(services.environment()));
     }
 

@@ -118,20 +118,22 @@ for m in r["models"]:
     print("      %s  (%s dims, %s pooling, max %s tokens)%s" % (m["id"], m.get("dims"), m.get("pooling"), m.get("max_tokens"), "  [default]" if m["id"] == r["default_model"] else ""))
 '
 
-echo "==> creating pipeline [$PIPELINE] and index [$INDEX]"
+echo "==> creating pipeline [$PIPELINE] and index [$INDEX] (mapped by the plugin's component template longdoc-mappings)"
 es PUT "/_ingest/pipeline/$PIPELINE" '{
   "description": "embed the whole text with the default longdoc model",
   "processors": [ { "long_doc": { "field": "text", "target_field": "longdoc" } } ]
 }' >/dev/null
-es PUT "/$INDEX" '{
-  "mappings": { "properties": {
-    "title": { "type": "text" },
-    "text": { "type": "text" },
-    "longdoc": { "properties": {
-      "embedding": { "type": "dense_vector", "dims": 384, "index": true, "similarity": "cosine" },
-      "tokens": { "type": "integer" },
-      "truncated": { "type": "boolean" },
-      "model": { "type": "keyword" } } } } } }' >/dev/null
+# The plugin installs longdoc-mappings once the node has recovered its state; wait for it rather than race it.
+for i in $(seq 30); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/_component_template/longdoc-mappings")" = 200 ] && break
+  if [ "$i" = 30 ]; then echo "the component template longdoc-mappings did not appear; see $ES_HOME/logs" >&2; exit 1; fi
+  sleep 1
+done
+es PUT "/_index_template/$INDEX" "{
+  \"index_patterns\": [\"$INDEX*\"], \"composed_of\": [\"longdoc-mappings\"],
+  \"template\": { \"mappings\": { \"properties\": {
+    \"title\": { \"type\": \"text\" }, \"text\": { \"type\": \"text\" } } } } }" >/dev/null
+es PUT "/$INDEX" >/dev/null
 
 echo "==> ingesting $(wc -l < integration-tests/quickstart/samples.jsonl) sample long documents"
 python3 - "$REPO/integration-tests/quickstart/samples.jsonl" > "$WORK/bulk.ndjson" <<'PY'

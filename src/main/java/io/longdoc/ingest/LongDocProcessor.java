@@ -3,6 +3,7 @@ package io.longdoc.ingest;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelId;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.runtime.HiddenStates;
 import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
 
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
 /**
  * The {@code long_doc} ingest processor: encodes the text of {@code field} with a longdoc model and writes the
  * document embedding into {@code target_field}. Inference runs on the plugin's own thread pool, never on a write
- * thread; a full queue rejects the document with a 429, which clients retry.
+ * thread; a full queue rejects the document with a 429, which clients retry. With {@code global_fields} (a title) the
+ * model reads those fields first, with global attention, while offsets and counts stay those of the body
+ * ({@link GlobalPrefix}).
  */
 public final class LongDocProcessor extends AbstractProcessor {
 
@@ -33,11 +36,17 @@ public final class LongDocProcessor extends AbstractProcessor {
     static final int SECTION_MAX_TOKENS = 128;
     /** Centrality against redundancy in the summary's MMR. */
     static final double SUMMARY_LAMBDA = 0.7;
+    /**
+     * Global tokens are the costly ones (each attends to, and is attended by, every token), and a title needs few:
+     * the global fields' tokens together are cut to this, and to half of what the model reads.
+     */
+    static final int MAX_GLOBAL_TOKENS = 256;
 
     private final String field;
     private final String targetField;
     private final String modelId;
     private final boolean ignoreMissing;
+    private final List<String> globalFields;
     private final TokenLimit tokenLimit;
     private final SectionVectors sections; // null: embedding only
     private final ModelRegistry registry;
@@ -50,6 +59,7 @@ public final class LongDocProcessor extends AbstractProcessor {
         String targetField,
         String modelId,
         boolean ignoreMissing,
+        List<String> globalFields,
         TokenLimit tokenLimit,
         SectionVectors sections,
         ModelRegistry registry,
@@ -61,6 +71,7 @@ public final class LongDocProcessor extends AbstractProcessor {
         this.targetField = targetField;
         this.modelId = modelId;
         this.ignoreMissing = ignoreMissing;
+        this.globalFields = List.copyOf(globalFields);
         this.tokenLimit = tokenLimit;
         this.registry = registry;
         this.executor = executor;
@@ -74,8 +85,10 @@ public final class LongDocProcessor extends AbstractProcessor {
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
         final String text;
+        final List<String> globalTexts;
         try {
             text = readText(document);
+            globalTexts = text == null ? List.of() : readGlobalTexts(document);
         } catch (Exception e) {
             handler.accept(null, e);
             return;
@@ -87,7 +100,7 @@ public final class LongDocProcessor extends AbstractProcessor {
         try {
             executor.get().execute(() -> {
                 try {
-                    encodeInto(document, text);
+                    encodeInto(document, text, globalTexts);
                 } catch (Exception e) {
                     handler.accept(null, e);
                     return;
@@ -129,22 +142,57 @@ public final class LongDocProcessor extends AbstractProcessor {
         );
     }
 
-    private void encodeInto(IngestDocument document, String text) throws Exception {
+    /**
+     * The texts of the global fields, in the order configured; a missing, null or blank field is skipped (a document
+     * without a title is still a document), any other non-string fails the document.
+     */
+    private List<String> readGlobalTexts(IngestDocument document) {
+        List<String> texts = new ArrayList<>(globalFields.size());
+        for (String globalField : globalFields) {
+            Object value = document.hasField(globalField, true) ? document.getFieldValue(globalField, Object.class, true) : null;
+            if (value == null) {
+                continue;
+            }
+            if (value instanceof String text) {
+                if (text.isBlank() == false) {
+                    texts.add(text);
+                }
+                continue;
+            }
+            throw new IllegalArgumentException(
+                "field [" + globalField + "] of [global_fields] must be a string, got a [" + describeType(value) + "]"
+            );
+        }
+        return texts;
+    }
+
+    private void encodeInto(IngestDocument document, String text, List<String> globalTexts) throws Exception {
         LoadedModel model = registry.load(modelId);
         TokenizedText tokens = model.tokenize(text);
         int maxTokens = model.spec().maxTokens();
-        boolean truncated = tokens.length() > maxTokens;
-        if (truncated && tokenLimit == TokenLimit.ERROR) {
+        GlobalPrefix prefix = GlobalPrefix.of(globalTexts.stream().map(model::tokenize).toList(), Math.min(MAX_GLOBAL_TOKENS, maxTokens / 2));
+        int bodyTokens = maxTokens - prefix.length();
+        if (prefix.cut() && tokenLimit == TokenLimit.ERROR) {
             throw new IllegalArgumentException(
-                "field [" + field + "] has " + tokens.length() + " tokens but model [" + modelId + "] reads at most " + maxTokens
-                    + " and [max_tokens] is [error]"
+                "fields " + globalFields + " of [global_fields] have more than the " + Math.min(MAX_GLOBAL_TOKENS, maxTokens / 2)
+                    + " tokens they may take and [max_tokens] is [error]"
             );
         }
-        TokenizedText encoded = tokens.truncate(maxTokens);
-        LoadedModel.Encoding encoding = model.encode(encoded);
+        boolean truncated = tokens.length() > bodyTokens || prefix.cut();
+        if (tokens.length() > bodyTokens && tokenLimit == TokenLimit.ERROR) {
+            throw new IllegalArgumentException(
+                "field [" + field + "] has " + tokens.length() + " tokens but model [" + modelId + "] reads at most " + maxTokens
+                    + (prefix.isEmpty() ? "" : " (" + prefix.length() + " of them go to [global_fields])") + " and [max_tokens] is [error]"
+            );
+        }
+        TokenizedText encoded = tokens.truncate(bodyTokens);
+        LoadedModel.Encoding encoding = prefix.isEmpty()
+            ? model.encode(encoded)
+            : registry.withGlobalAttention(modelId).encode(prefix.ids(encoded), prefix.globalMask(encoded));
         document.setFieldValue(targetField + ".embedding", asList(encoding.embedding()));
         if (sections != null) {
-            for (Map.Entry<String, Object> field : sections.fields(text, encoded, encoding.hidden()).entrySet()) {
+            HiddenStates bodyRows = prefix.bodyRows(encoding.hidden());
+            for (Map.Entry<String, Object> field : sections.fields(text, encoded, bodyRows).entrySet()) {
                 document.setFieldValue(targetField + "." + field.getKey(), field.getValue());
             }
         }
@@ -196,6 +244,10 @@ public final class LongDocProcessor extends AbstractProcessor {
         return ignoreMissing;
     }
 
+    List<String> globalFields() {
+        return globalFields;
+    }
+
     TokenLimit tokenLimit() {
         return tokenLimit;
     }
@@ -223,6 +275,7 @@ public final class LongDocProcessor extends AbstractProcessor {
             String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", "longdoc");
             String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model_id", registry.defaultModelId());
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            List<String> globalFields = readGlobalFields(tag, config, field);
             String maxTokens = ConfigurationUtils.readStringProperty(TYPE, tag, config, "max_tokens", TokenLimit.TRUNCATE.toString());
             TokenLimit tokenLimit;
             try {
@@ -244,7 +297,27 @@ public final class LongDocProcessor extends AbstractProcessor {
             } catch (ElasticsearchException | IllegalArgumentException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model_id", e.getMessage());
             }
-            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, tokenLimit, sections, registry, executor);
+            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, globalFields, tokenLimit, sections, registry, executor);
+        }
+
+        /** Field names, none of them blank or the body's own field (whose text would then be read twice). */
+        private static List<String> readGlobalFields(String tag, Map<String, Object> config, String field) {
+            List<Object> names = ConfigurationUtils.readOptionalList(TYPE, tag, config, "global_fields");
+            if (names == null) {
+                return List.of();
+            }
+            List<String> globalFields = new ArrayList<>(names.size());
+            for (Object name : names) {
+                if (name instanceof String s && s.isBlank() == false) {
+                    if (s.equals(field)) {
+                        throw ConfigurationUtils.newConfigurationException(TYPE, tag, "global_fields", "must not name the [field] itself [" + s + "]");
+                    }
+                    globalFields.add(s);
+                } else {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "global_fields", "must be a list of field names, got [" + name + "]");
+                }
+            }
+            return globalFields;
         }
     }
 }

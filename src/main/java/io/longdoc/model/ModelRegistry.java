@@ -50,6 +50,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final CompiledModelCache compiledModels;
     private final OpsLibrary opsLibrary;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
+    private final Map<String, GlobalAttentionModel> withGlobalAttention = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
 
     /**
@@ -120,6 +121,12 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** The model, loaded on first use, run with global attention on tokens the caller picks (see {@link #load}). */
+    public GlobalAttentionModel withGlobalAttention(String id) {
+        load(id);
+        return withGlobalAttention.get(id);
+    }
+
     private Entry entry(String id) {
         ModelId.validate(id);
         Optional<Entry> entry = find(bundledModels, Location.PLUGIN, id).or(() -> find(operatorModels, Location.CONFIG, id));
@@ -155,7 +162,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             if (spec.compile() == null) {
                 Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
-                return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.AS_EXPORTED);
+                return loaded(spec, tokenizer, encoder, AttentionKernel.AS_EXPORTED);
             }
             return openCompiled(entry, tokenizer);
         } catch (ModelLoadException e) {
@@ -182,7 +189,7 @@ public final class ModelRegistry implements AutoCloseable {
                 try {
                     Path graph = compiled(entry, true);
                     Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
-                    return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.FUSED);
+                    return loaded(spec, tokenizer, encoder, AttentionKernel.FUSED);
                 } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
                     fallback = "the fused graph could not be built or opened: " + withoutPaths(e.getMessage(), entry);
                 }
@@ -191,7 +198,13 @@ public final class ModelRegistry implements AutoCloseable {
         }
         Path graph = compiled(entry, false);
         Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
-        return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), AttentionKernel.standard(fallback));
+        return loaded(spec, tokenizer, encoder, AttentionKernel.standard(fallback));
+    }
+
+    /** A loaded model and, on the same encoder, its {@link GlobalAttentionModel} (LoadedModel keeps its encoder private). */
+    private LoadedModel loaded(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, AttentionKernel kernel) {
+        withGlobalAttention.put(spec.id(), new GlobalAttentionModel(spec, encoder, stats(spec.id())));
+        return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), kernel);
     }
 
     private Path compiled(Entry entry, boolean fused) {
@@ -275,5 +288,6 @@ public final class ModelRegistry implements AutoCloseable {
             }
         }
         loaded.clear();
+        withGlobalAttention.clear();
     }
 }

@@ -10,6 +10,8 @@ import io.longdoc.search.AnswersFetchSubPhase;
 import io.longdoc.search.LongDocQaQueryBuilder;
 import io.longdoc.search.LongDocQaRescorerBuilder;
 import io.longdoc.search.QaServices;
+import io.longdoc.template.ComponentTemplateInstaller;
+import io.longdoc.template.LongdocMappings;
 
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
@@ -44,7 +46,8 @@ import java.util.function.Supplier;
 
 /**
  * Wires longdoc into Elasticsearch: settings, the inference thread pool, the ingest processor, the
- * {@code long_doc_qa} query, rescorer and answers, and REST endpoints.
+ * {@code long_doc_qa} query, rescorer and answers, REST endpoints and the installer of the {@code longdoc-mappings}
+ * component template.
  */
 public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
 
@@ -82,6 +85,11 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
     @Override
     public Collection<?> createComponents(PluginServices services) {
         threadPool = services.threadPool();
+        if (LongDocSettings.INSTALL_TEMPLATES.get(settings)) {
+            services.clusterService().addListener(
+                ComponentTemplateInstaller.through(services.client(), LongdocMappings.NAME, LongdocMappings.template(), threadPool.generic())
+            );
+        }
         ModelRegistry models = registry(services.environment());
         qaServices = new QaServices(models, inferenceExecutor(), LongDocSettings.QA_MAX_CANDIDATES.get(settings));
         return List.of(models);

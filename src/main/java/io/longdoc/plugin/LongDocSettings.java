@@ -44,6 +44,12 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
+    /**
+     * Whether the elected master puts the component template {@code longdoc-mappings} into the cluster when it is
+     * missing (never over an existing one).
+     */
+    public static final Setting<Boolean> INSTALL_TEMPLATES = Setting.boolSetting("longdoc.templates.enabled", true, Setting.Property.NodeScope);
+
     /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
     public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
 
@@ -55,6 +61,6 @@ public final class LongDocSettings {
     public static final int DEFAULT_INFERENCE_QUEUE = 1000;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES);
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, INSTALL_TEMPLATES);
     }
 }

@@ -1,9 +1,12 @@
 package io.longdoc.ingest;
 
 import io.longdoc.TestModels;
+import io.longdoc.model.GlobalAttentionModel;
+import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.text.TokenizedText;
 
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.cluster.metadata.ProjectId;
@@ -47,6 +50,12 @@ class LongDocProcessorTests {
     static void setUp() throws Exception {
         Path bundled = Files.createDirectories(root.resolve("models"));
         TestModels.miniLmFolder(bundled, "mini", TestModels.spec("mini", 384, "mean"));
+        // A sparse model (MiniLM longified, window 32): global attention changes what a token sees, unlike in "mini".
+        TestModels.miniLmFolder(bundled, "sparse-mini", """
+            {"id": "sparse-mini", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 1024,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+             "compile": {"weights": "onnx_export", "longify": true, "attention": {"type": "sliding_window", "window": 32}}}
+            """);
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
         registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary());
     }
@@ -209,6 +218,144 @@ class LongDocProcessorTests {
             sum += ((Float) v) * ((Float) v);
         }
         return Math.sqrt(sum);
+    }
+
+    // ---- global_fields
+
+    private static final String TITLE = "The Emancipation Proclamation and the war for the Union";
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void globalFieldsChangeTheVectorsButNotTheSectionOffsetsOrTokenCount() throws Exception {
+        String address = firstSotuAddress();
+        String text = address.substring(0, address.lastIndexOf(". ", 2000) + 1);
+        Map<String, Object> config = Map.of("field", "body", "sections", true);
+        IngestDocument plain = run(create(config), Map.of("body", text, "title", TITLE));
+        IngestDocument titled = run(create(withGlobalFields(config, "title")), Map.of("body", text, "title", TITLE));
+
+        List<Map<String, Object>> plainSections = plain.getFieldValue("longdoc.sections", List.class);
+        List<Map<String, Object>> titledSections = titled.getFieldValue("longdoc.sections", List.class);
+        assertEquals(offsets(plainSections), offsets(titledSections), "sections are cut from the body alone, offsets into the body");
+        assertEquals(plain.getFieldValue("longdoc.tokens", Integer.class), titled.getFieldValue("longdoc.tokens", Integer.class), "tokens of the body");
+        assertEquals(false, titled.getFieldValue("longdoc.truncated", Boolean.class));
+
+        List<Float> plainEmbedding = plain.getFieldValue("longdoc.embedding", List.class);
+        List<Float> titledEmbedding = titled.getFieldValue("longdoc.embedding", List.class);
+        assertTrue(cosine(plainEmbedding, titledEmbedding) < 0.9999, "the title is read with the body: " + cosine(plainEmbedding, titledEmbedding));
+        assertEquals(1.0, norm(titledEmbedding), 1e-4);
+        List<Float> firstPlain = (List<Float>) plainSections.get(0).get("vector");
+        List<Float> firstTitled = (List<Float>) titledSections.get(0).get("vector");
+        double sectionCosine = cosine(firstPlain, firstTitled);
+        assertTrue(sectionCosine < 0.9999 && sectionCosine > 0.8, "the section still reads its own tokens, in the title's context: " + sectionCosine);
+    }
+
+    @Test
+    void missingNullOrBlankGlobalFieldsAreSkipped() throws Exception {
+        String text = "Government of the people, by the people, for the people.";
+        Object plain = run(create(Map.of("field", "body")), Map.of("body", text)).getFieldValue("longdoc.embedding", List.class);
+        LongDocProcessor titled = create(withGlobalFields(Map.of("field", "body"), "title", "subtitle"));
+        assertEquals(plain, run(titled, Map.of("body", text)).getFieldValue("longdoc.embedding", List.class), "missing");
+        Map<String, Object> nullTitle = mapWithNull("title");
+        nullTitle.put("body", text);
+        assertEquals(plain, run(titled, nullTitle).getFieldValue("longdoc.embedding", List.class), "null");
+        assertEquals(plain, run(titled, Map.of("body", text, "title", " ", "subtitle", "")).getFieldValue("longdoc.embedding", List.class), "blank");
+        assertFalse(plain.equals(run(titled, Map.of("body", text, "subtitle", TITLE)).getFieldValue("longdoc.embedding", List.class)), "the second one alone");
+    }
+
+    @Test
+    void aNonStringGlobalFieldFailsTheDocumentNamingIt() {
+        LongDocProcessor processor = create(withGlobalFields(Map.of("field", "body"), "title"));
+        assertBadInput(processor, Map.of("body", "text", "title", 42), "field [title] of [global_fields] must be a string, got a [number]");
+        assertBadInput(processor, Map.of("body", "text", "title", List.of("a")), "field [title] of [global_fields] must be a string, got a [array]");
+    }
+
+    @Test
+    void globalFieldsOptionIsCheckedWhenThePipelineIsCreated() {
+        assertEquals(List.of("title", "meta.subtitle"), create(withGlobalFields(Map.of("field", "body"), "title", "meta.subtitle")).globalFields());
+        assertEquals(List.of(), create(Map.of("field", "body")).globalFields());
+        assertConfigError(Map.of("field", "body", "global_fields", "title"), "[global_fields] property isn't a list");
+        assertConfigError(Map.of("field", "body", "global_fields", List.of("title", 3)), "[global_fields] must be a list of field names, got [3]");
+        assertConfigError(Map.of("field", "body", "global_fields", List.of("body")), "[global_fields] must not name the [field] itself [body]");
+    }
+
+    @Test
+    void theBodyIsTruncatedAfterThePrefixAndLongGlobalFieldsAreCut() throws Exception {
+        String text = "liberty and union ".repeat(400); // 1200 tokens, model reads 512
+        LongDocProcessor titled = create(withGlobalFields(Map.of("field", "body"), "title"));
+        IngestDocument doc = run(titled, Map.of("body", text, "title", TITLE));
+        assertEquals(1200, doc.getFieldValue("longdoc.tokens", Integer.class), "tokens of the whole body, as without a title");
+        assertEquals(true, doc.getFieldValue("longdoc.truncated", Boolean.class));
+
+        var e = assertThrows(IllegalArgumentException.class,
+            () -> run(create(withGlobalFields(Map.of("field", "body", "max_tokens", "error"), "title")), Map.of("body", text, "title", TITLE)));
+        assertTrue(e.getMessage().contains("field [body] has 1202 tokens but model [mini] reads at most 512 (10 of them go to [global_fields])"), e.getMessage());
+
+        // a title longer than a global prefix may be (half of the model's 512 here) is cut: flagged, or refused
+        String longTitle = "union ".repeat(300);
+        IngestDocument cut = run(titled, Map.of("body", "A short body.", "title", longTitle));
+        assertEquals(true, cut.getFieldValue("longdoc.truncated", Boolean.class));
+        assertEquals(4, cut.getFieldValue("longdoc.tokens", Integer.class), "a, short, body, .");
+        e = assertThrows(IllegalArgumentException.class,
+            () -> run(create(withGlobalFields(Map.of("field", "body", "max_tokens", "error"), "title")), Map.of("body", "A short body.", "title", longTitle)));
+        assertTrue(e.getMessage().contains("fields [title] of [global_fields] have more than the 256 tokens they may take"), e.getMessage());
+    }
+
+    @Test
+    void theProcessorGivesTheTitleTokensGlobalAttention() throws Exception {
+        // In a sparse model the mask matters: the processor's vector must be the one of [CLS] + title global.
+        String text = "Liberty and union, now and forever, one and inseparable. ".repeat(20);
+        IngestDocument doc = run(create(withGlobalFields(Map.of("field", "body", "model_id", "sparse-mini"), "title")), Map.of("body", text, "title", TITLE));
+        float[] actual = floats(doc.getFieldValue("longdoc.embedding", List.class));
+
+        LoadedModel model = registry.load("sparse-mini");
+        TokenizedText body = model.tokenize(text);
+        TokenizedText title = model.tokenize(TITLE);
+        int titleTokens = title.length() - 2;
+        long[] ids = new long[body.length() + titleTokens + 1];
+        ids[0] = body.ids()[0];
+        System.arraycopy(title.ids(), 1, ids, 1, titleTokens + 1); // title tokens and their [SEP]
+        System.arraycopy(body.ids(), 1, ids, titleTokens + 2, body.length() - 1);
+        long[] titleGlobal = new long[ids.length];
+        java.util.Arrays.fill(titleGlobal, 0, titleTokens + 1, 1L);
+        long[] clsGlobal = new long[ids.length];
+        clsGlobal[0] = 1;
+        GlobalAttentionModel global = registry.withGlobalAttention("sparse-mini");
+        float[] expected = global.encode(ids, titleGlobal).embedding();
+        float[] clsOnly = global.encode(ids, clsGlobal).embedding();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6, "dimension " + i);
+        }
+        double distance = 0;
+        for (int i = 0; i < expected.length; i++) {
+            distance = Math.max(distance, Math.abs(clsOnly[i] - actual[i]));
+        }
+        assertTrue(distance > 1e-3, "with [CLS] alone global the vector would differ: " + distance);
+    }
+
+    private static Map<String, Object> withGlobalFields(Map<String, Object> config, String... fields) {
+        Map<String, Object> copy = new HashMap<>(config);
+        copy.put("global_fields", List.of(fields));
+        return copy;
+    }
+
+    private static List<List<Object>> offsets(List<Map<String, Object>> sections) {
+        return sections.stream().map(s -> List.of(s.get("start"), s.get("end"))).toList();
+    }
+
+    private static double cosine(List<Float> a, List<Float> b) {
+        double dot = 0;
+        for (int i = 0; i < a.size(); i++) {
+            dot += a.get(i) * b.get(i);
+        }
+        return dot / (norm(a) * norm(b));
+    }
+
+    private static float[] floats(List<?> vector) {
+        float[] out = new float[vector.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Float) vector.get(i);
+        }
+        return out;
     }
 
     @Test

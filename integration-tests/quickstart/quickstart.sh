@@ -44,20 +44,22 @@ stop_node() {
 ask() {
   echo
   echo "Question: $QUESTION"
-  # The question is embedded by the same model, through the plugin's pipeline (_simulate), then searched with kNN.
+  # long_doc_qa: the node encodes the question, finds candidates (kNN + BM25), reranks them by reading their
+  # sections, and returns each hit with its answer span.
   local body
-  body=$(python3 -c 'import json,sys; print(json.dumps({"docs":[{"_source":{"text":sys.argv[1]}}]}))' "$QUESTION")
-  local vector
-  vector=$(es POST "/_ingest/pipeline/$PIPELINE/_simulate" "$body" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps(r["docs"][0]["doc"]["_source"]["longdoc"]["embedding"]))')
-  es POST "/$INDEX/_search" "{\"size\":3,\"_source\":[\"title\",\"longdoc.tokens\",\"longdoc.truncated\"],\"knn\":{\"field\":\"longdoc.embedding\",\"query_vector\":$vector,\"k\":3,\"num_candidates\":20}}" \
-    | python3 -c '
+  body=$(python3 -c 'import json,sys; print(json.dumps({"size": 3, "_source": ["title", "longdoc.tokens", "longdoc.truncated"],
+    "query": {"long_doc_qa": {"question": sys.argv[1], "field": "text", "candidates": 20}}}))' "$QUESTION")
+  es POST "/$INDEX/_search" "$body" | python3 -c '
 import json, sys
-hits = json.load(sys.stdin)["hits"]["hits"]
-print("Top hits:")
-for rank, hit in enumerate(hits, 1):
+r = json.load(sys.stdin)
+if "error" in r:
+    sys.exit("search failed: %s" % json.dumps(r["error"])[:500])
+print("Top hits (%d ms):" % r["took"])
+for rank, hit in enumerate(r["hits"]["hits"], 1):
     s = hit["_source"]
     print("  %d. %.4f  %s  (%d tokens, truncated=%s)" % (rank, hit["_score"], s["title"], s["longdoc"]["tokens"], s["longdoc"]["truncated"]))
+    for a in hit.get("fields", {}).get("_longdoc_answers", []):
+        print("       answer [%d, %d): %s" % (a["start"], a["end"], " ".join(a["text"].split())))
 '
 }
 
@@ -120,8 +122,8 @@ for m in r["models"]:
 
 echo "==> creating pipeline [$PIPELINE] and index [$INDEX] (mapped by the plugin's component template longdoc-mappings)"
 es PUT "/_ingest/pipeline/$PIPELINE" '{
-  "description": "embed the whole text with the default longdoc model",
-  "processors": [ { "long_doc": { "field": "text", "target_field": "longdoc" } } ]
+  "description": "encode the whole text with the default longdoc model: embedding, section vectors, summary",
+  "processors": [ { "long_doc": { "field": "text", "target_field": "longdoc", "sections": true } } ]
 }' >/dev/null
 # The plugin installs longdoc-mappings once the node has recovered its state; wait for it rather than race it.
 for i in $(seq 30); do

@@ -91,7 +91,12 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
             );
         }
         ModelRegistry models = registry(services.environment());
-        qaServices = new QaServices(models, inferenceExecutor(), LongDocSettings.QA_MAX_CANDIDATES.get(settings));
+        qaServices = new QaServices(
+            models,
+            inferenceExecutor(),
+            LongDocSettings.QA_MAX_CANDIDATES.get(settings),
+            LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings)
+        );
         return List.of(models);
     }
 

@@ -50,6 +50,15 @@ public final class LongDocSettings {
      */
     public static final Setting<Boolean> INSTALL_TEMPLATES = Setting.boolSetting("longdoc.templates.enabled", true, Setting.Property.NodeScope);
 
+    /** Tokens the {@code span} reader may read per shard and request; candidates past it keep their first-stage order. */
+    public static final Setting<Integer> QA_SPAN_TOKEN_BUDGET = Setting.intSetting(
+        "longdoc.qa.span_token_budget",
+        64 * 1024,
+        512,
+        16 * 1024 * 1024,
+        Setting.Property.NodeScope
+    );
+
     /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
     public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
 
@@ -61,6 +70,6 @@ public final class LongDocSettings {
     public static final int DEFAULT_INFERENCE_QUEUE = 1000;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, INSTALL_TEMPLATES);
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, INSTALL_TEMPLATES);
     }
 }

@@ -20,9 +20,6 @@ import java.util.Set;
  */
 final class CandidateReader {
 
-    /** Tokens the span reader may read per shard and request; candidates past it keep their first-stage order. */
-    static final int SPAN_TOKEN_BUDGET = 64 * 1024;
-
     private final QaRequest request;
     private final QaServices services;
     private final Set<String> terms;
@@ -37,7 +34,7 @@ final class CandidateReader {
     double[] scores(List<CandidateLoader.Loaded> candidates) {
         double[] scores = new double[candidates.size()];
         if (request.reader() == ReaderKind.SPAN) {
-            long budget = SPAN_TOKEN_BUDGET;
+            long budget = services.spanTokenBudget(); // the node setting longdoc.qa.span_token_budget
             for (int i = 0; i < candidates.size(); i++) {
                 String text = candidates.get(i).text();
                 if (text == null || text.isBlank() || budget <= 0) {
@@ -45,7 +42,8 @@ final class CandidateReader {
                     continue;
                 }
                 LoadedModel model = model();
-                budget -= Math.min(model.spec().maxTokens(), text.length() / 3); // a rough token count; the model caps it
+                int tokens = Math.min(model.spec().maxTokens(), model.tokenize(text).length());
+                budget -= tokens;
                 scores[i] = sigmoid(span(model, text).score() / 4);
             }
             return scores;

@@ -10,4 +10,4 @@ import java.util.function.Supplier;
  * Query and rescorer builders are made by parsers Elasticsearch registers before components exist, so they reach
  * these through a supplier the plugin fills in {@code createComponents}.
  */
-public record QaServices(ModelRegistry registry, Supplier<ExecutorService> inferenceExecutor, int maxCandidates) {}
+public record QaServices(ModelRegistry registry, Supplier<ExecutorService> inferenceExecutor, int maxCandidates, int spanTokenBudget) {}

@@ -78,6 +78,14 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
                 LongDocSettings.DEFAULT_INFERENCE_QUEUE,
                 "thread_pool." + LongDocSettings.INFERENCE_THREAD_POOL,
                 EsExecutors.TaskTrackingConfig.DO_NOT_TRACK
+            ),
+            new FixedExecutorBuilder(
+                settings,
+                LongDocSettings.QUESTION_THREAD_POOL,
+                LongDocSettings.DEFAULT_QUESTION_THREADS,
+                LongDocSettings.DEFAULT_QUESTION_QUEUE,
+                "thread_pool." + LongDocSettings.QUESTION_THREAD_POOL,
+                EsExecutors.TaskTrackingConfig.DO_NOT_TRACK
             )
         );
     }
@@ -93,7 +101,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
         ModelRegistry models = registry(services.environment());
         qaServices = new QaServices(
             models,
-            inferenceExecutor(),
+            () -> threadPool.executor(LongDocSettings.QUESTION_THREAD_POOL),
             LongDocSettings.QA_MAX_CANDIDATES.get(settings),
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings)
         );

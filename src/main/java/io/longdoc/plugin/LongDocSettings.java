@@ -69,6 +69,14 @@ public final class LongDocSettings {
     public static final int DEFAULT_INFERENCE_THREADS = 1;
     public static final int DEFAULT_INFERENCE_QUEUE = 1000;
 
+    /**
+     * Questions of {@code long_doc_qa} are encoded on their own pool, so that a search never waits in line behind
+     * a bulk request's documents (a question is a short forward pass; a queue of documents can be minutes long).
+     */
+    public static final String QUESTION_THREAD_POOL = "longdoc_question";
+    public static final int DEFAULT_QUESTION_THREADS = 1;
+    public static final int DEFAULT_QUESTION_QUEUE = 100;
+
     public static List<Setting<?>> all() {
         return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, INSTALL_TEMPLATES);
     }

@@ -11,8 +11,8 @@ import org.elasticsearch.index.query.QueryRewriteContext;
 import java.util.function.Supplier;
 
 /**
- * Encodes the question during query rewrite as an async action on the inference pool: rewrite runs on transport
- * and search threads, which must never wait for a forward pass.
+ * Encodes the question during query rewrite as an async action on the {@code longdoc_question} pool: rewrite runs
+ * on transport and search threads, which must never wait for a forward pass.
  */
 final class QuestionResolution {
 
@@ -23,7 +23,7 @@ final class QuestionResolution {
         context.registerAsyncAction((client, listener) -> {
             QaServices node = services.get();
             try {
-                node.inferenceExecutor().get().execute(() -> {
+                node.questionExecutor().get().execute(() -> {
                     try {
                         result.set(resolve(node, request));
                     } catch (Exception e) {

@@ -127,6 +127,31 @@ class LongDocQaIT {
     }
 
     @Test
+    void aQuestionDoesNotWaitBehindABulkOfDocuments(JsonRest es) throws Exception {
+        String busy = INDEX + "-busy";
+        Fixtures.createQaIndex(es, busy, 1);
+        JsonRest.Bulk bulk = new JsonRest.Bulk();
+        for (InsertionTask.Item item : items.subList(0, 16)) {
+            ObjectNode source = JsonRest.object();
+            source.put("body", item.text());
+            bulk.index(busy, item.id(), source);
+        }
+        var ingest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            JsonRest.Reply reply = es.bulk("/_bulk?pipeline=" + PIPELINE, bulk);
+            return new long[] { System.nanoTime(), reply.status() };
+        });
+        Thread.sleep(2000); // the bulk's documents are queued on the inference pool by now
+        JsonRest.Reply answer = es.post("/" + INDEX + "/_search", qa(items.get(1).question(), 10)).assertSuccess();
+        long answered = System.nanoTime();
+        long[] ingested = ingest.get();
+        assertEquals(200, ingested[1]);
+        System.out.printf("QA: during a bulk of 16 documents of 4k tokens, a question was answered %.1f s before the bulk finished%n",
+            (ingested[0] - answered) / 1e9);
+        assertEquals(items.get(1).id(), answer.at("/hits/hits/0/_id").asText());
+        assertTrue(answered < ingested[0], "the question (its own pool) was answered before the queued documents were encoded");
+    }
+
+    @Test
     void answersCarryOffsetsIntoTheTextField(JsonRest es) {
         InsertionTask.Item item = items.get(0);
         ObjectNode body = qa(item.question(), 10);

@@ -188,7 +188,7 @@ public final class LongDocProcessor extends AbstractProcessor {
         TokenizedText encoded = tokens.truncate(bodyTokens);
         LoadedModel.Encoding encoding = prefix.isEmpty()
             ? model.encode(encoded)
-            : registry.withGlobalAttention(modelId).encode(prefix.ids(encoded), prefix.globalMask(encoded));
+            : model.encode(prefix.ids(encoded), prefix.globalMask(encoded));
         document.setFieldValue(targetField + ".embedding", asList(encoding.embedding()));
         if (sections != null) {
             HiddenStates bodyRows = prefix.bodyRows(encoding.hidden());

@@ -1,8 +1,11 @@
 package io.longdoc.model;
 
 import ai.onnxruntime.OrtException;
+
+import org.elasticsearch.core.Releasable;
 import io.longdoc.runtime.Encoder;
 import io.longdoc.runtime.HiddenStates;
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.SpanLogits;
 import io.longdoc.text.TokenizedPair;
 import io.longdoc.text.TokenizedText;
@@ -16,8 +19,10 @@ public final class LoadedModel implements AutoCloseable {
     private final Encoder encoder;
     private final ModelStats stats;
     private final AttentionKernel attentionKernel;
+    private final InferenceBudget budget;
 
-    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats, AttentionKernel attentionKernel) {
+    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats, AttentionKernel attentionKernel, InferenceBudget budget) {
+        this.budget = budget;
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
@@ -56,10 +61,12 @@ public final class LoadedModel implements AutoCloseable {
             throw new IllegalArgumentException("model [" + spec.id() + "] has no question-answering head (qa_outputs)");
         }
         checkFits(ids.length);
-        long start = System.nanoTime();
-        SpanLogits logits = encoder.spanLogits(ids, globalMask);
-        stats.recordInference(1, ids.length, System.nanoTime() - start);
-        return logits;
+        try (Releasable memory = budget.reserve(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
+            long start = System.nanoTime();
+            SpanLogits logits = encoder.spanLogits(ids, globalMask);
+            stats.recordInference(1, ids.length, System.nanoTime() - start);
+            return logits;
+        }
     }
 
     /** The document vector of a tokenized text that fits the model ({@link ModelSpec#maxTokens()}). */
@@ -72,18 +79,33 @@ public final class LoadedModel implements AutoCloseable {
 
     /** One forward pass over a tokenized text that fits the model: its vector and its token vectors. */
     public Encoding encode(TokenizedText tokens) throws OrtException {
-        checkFits(tokens.length());
-        long start = System.nanoTime();
-        HiddenStates hidden = encoder.encode(tokens.ids());
-        float[] vector = switch (spec.pooling()) {
-            case CLS -> hidden.first();
-            case MEAN -> hidden.mean();
-        };
-        if (spec.normalize()) {
-            HiddenStates.normalize(vector);
+        long[] global = new long[tokens.length()];
+        if (global.length > 0) {
+            global[0] = 1; // [CLS]: what embeddings and classification use (Longformer's recipe)
         }
-        stats.recordInference(1, tokens.length(), System.nanoTime() - start);
-        return new Encoding(vector, hidden);
+        return encode(tokens.ids(), global);
+    }
+
+    /**
+     * One forward pass over token ids that fit the model, with global attention where {@code globalMask} is 1 (a
+     * title before the body, say); a model without a global-attention input ignores the mask. The document vector
+     * pools every row, the global tokens' included.
+     */
+    public Encoding encode(long[] ids, long[] globalMask) throws OrtException {
+        checkFits(ids.length);
+        try (Releasable memory = budget.reserve(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
+            long start = System.nanoTime();
+            HiddenStates hidden = encoder.encode(ids, globalMask);
+            float[] vector = switch (spec.pooling()) {
+                case CLS -> hidden.first();
+                case MEAN -> hidden.mean();
+            };
+            if (spec.normalize()) {
+                HiddenStates.normalize(vector);
+            }
+            stats.recordInference(1, ids.length, System.nanoTime() - start);
+            return new Encoding(vector, hidden);
+        }
     }
 
     private void checkFits(int tokens) {

@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
 import io.longdoc.text.Tokenizer;
@@ -49,8 +50,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final OrtRuntime runtime;
     private final CompiledModelCache compiledModels;
     private final OpsLibrary opsLibrary;
+    private final InferenceBudget budget;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
-    private final Map<String, GlobalAttentionModel> withGlobalAttention = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
 
     /**
@@ -65,6 +66,20 @@ public final class ModelRegistry implements AutoCloseable {
         Path compiledModels,
         OpsLibrary opsLibrary
     ) {
+        this(bundledModels, operatorModels, defaultModelId, runtime, compiledModels, opsLibrary, InferenceBudget.UNLIMITED);
+    }
+
+    /** @param budget the native memory forward passes may use at once (the node setting longdoc.inference.memory_budget) */
+    public ModelRegistry(
+        Path bundledModels,
+        Path operatorModels,
+        String defaultModelId,
+        OrtRuntime runtime,
+        Path compiledModels,
+        OpsLibrary opsLibrary,
+        InferenceBudget budget
+    ) {
+        this.budget = budget;
         this.bundledModels = bundledModels;
         this.operatorModels = operatorModels;
         this.defaultModelId = ModelId.validate(defaultModelId);
@@ -119,12 +134,6 @@ public final class ModelRegistry implements AutoCloseable {
             }
             return model;
         }
-    }
-
-    /** The model, loaded on first use, run with global attention on tokens the caller picks (see {@link #load}). */
-    public GlobalAttentionModel withGlobalAttention(String id) {
-        load(id);
-        return withGlobalAttention.get(id);
     }
 
     private Entry entry(String id) {
@@ -201,10 +210,8 @@ public final class ModelRegistry implements AutoCloseable {
         return loaded(spec, tokenizer, encoder, AttentionKernel.standard(fallback));
     }
 
-    /** A loaded model and, on the same encoder, its {@link GlobalAttentionModel} (LoadedModel keeps its encoder private). */
     private LoadedModel loaded(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, AttentionKernel kernel) {
-        withGlobalAttention.put(spec.id(), new GlobalAttentionModel(spec, encoder, stats(spec.id())));
-        return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), kernel);
+        return new LoadedModel(spec, tokenizer, encoder, stats(spec.id()), kernel, budget);
     }
 
     private Path compiled(Entry entry, boolean fused) {
@@ -288,6 +295,5 @@ public final class ModelRegistry implements AutoCloseable {
             }
         }
         loaded.clear();
-        withGlobalAttention.clear();
     }
 }

@@ -3,6 +3,7 @@ package io.longdoc.plugin;
 import io.longdoc.ingest.LongDocProcessor;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.rest.RestModelsAction;
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.NativeLibraries;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
@@ -184,7 +185,8 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
                 LongDocSettings.DEFAULT_MODEL.get(settings),
                 runtime,
                 compiledModelsDir(environment),
-                OpsLibrary.bundled(pluginDir)
+                OpsLibrary.bundled(pluginDir),
+                new InferenceBudget(LongDocSettings.INFERENCE_MEMORY_BUDGET.get(settings).getBytes())
             );
         }
         return registry;

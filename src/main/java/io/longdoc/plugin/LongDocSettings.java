@@ -4,6 +4,7 @@ import io.longdoc.model.ModelId;
 import io.longdoc.runtime.ExecutionProvider;
 
 import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 
 import java.util.List;
@@ -32,6 +33,16 @@ public final class LongDocSettings {
         "longdoc.inference.execution_provider",
         ExecutionProvider.CPU.toString(),
         ExecutionProvider::parse,
+        Setting.Property.NodeScope
+    );
+
+    /**
+     * Native memory that forward passes may use at once (ONNX Runtime allocates outside the heap, where Elasticsearch's
+     * circuit breakers do not look); a pass that does not fit is rejected with a 429.
+     */
+    public static final Setting<ByteSizeValue> INFERENCE_MEMORY_BUDGET = Setting.byteSizeSetting(
+        "longdoc.inference.memory_budget",
+        ByteSizeValue.ofGb(4),
         Setting.Property.NodeScope
     );
 
@@ -78,6 +89,6 @@ public final class LongDocSettings {
     public static final int DEFAULT_QUESTION_QUEUE = 100;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, INSTALL_TEMPLATES);
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, INFERENCE_MEMORY_BUDGET, INSTALL_TEMPLATES);
     }
 }

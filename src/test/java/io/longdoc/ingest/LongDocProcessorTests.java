@@ -1,7 +1,6 @@
 package io.longdoc.ingest;
 
 import io.longdoc.TestModels;
-import io.longdoc.model.GlobalAttentionModel;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.ExecutionProvider;
@@ -319,7 +318,7 @@ class LongDocProcessorTests {
         java.util.Arrays.fill(titleGlobal, 0, titleTokens + 1, 1L);
         long[] clsGlobal = new long[ids.length];
         clsGlobal[0] = 1;
-        GlobalAttentionModel global = registry.withGlobalAttention("sparse-mini");
+        io.longdoc.model.LoadedModel global = registry.load("sparse-mini");
         float[] expected = global.encode(ids, titleGlobal).embedding();
         float[] clsOnly = global.encode(ids, clsGlobal).embedding();
         for (int i = 0; i < expected.length; i++) {

@@ -132,7 +132,7 @@ class BadInputIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"../x", "A/B", "%2e%2e"})
+    @ValueSource(strings = {"../x", "A/B", "%2e%2e", "/etc/passwd", "..%2f..%2fetc", "C:\\models\\x", "model\u0000id"})
     void aPipelineWithAnInvalidModelIdIsRejected(String modelId) {
         JsonRest.Reply reply = Fixtures.putPipeline(es, "it-bad-invalid-model", Fixtures.longDoc(FIELD, modelId));
         assertEquals(400, reply.status(), "PUT pipeline with model_id [" + modelId + "]: " + reply);
@@ -167,6 +167,62 @@ class BadInputIT {
     }
 
     @Test
+    void aVeryLongModelIdIsRejectedNamingTheProblem() {
+        JsonRest.Reply reply = Fixtures.putPipeline(es, "it-bad-long-id", Fixtures.longDoc(FIELD, "m".repeat(10_000)));
+        assertEquals(400, reply.status(), reply.toString());
+        assertTrue(reply.errorReasons().toLowerCase(Locale.ROOT).contains("model"), reply.errorReasons());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {LongdocNodeExtension.TRUNCATED_WEIGHTS_MODEL, LongdocNodeExtension.WRONG_DIMS_MODEL, LongdocNodeExtension.MISSING_FILE_MODEL})
+    void aModelWhoseFilesDoNotMatchItsSpecFailsItsDocumentsNotTheNode(String modelId, ElasticsearchNode node) {
+        Fixtures.createPipeline(es, "it-bad-" + modelId, Fixtures.longDoc(FIELD, modelId));
+        JsonRest.Reply reply = index("it-bad-" + modelId, textDoc(shortText));
+        assertClientError(reply, modelId);
+        System.out.println("BAD INPUT: model [" + modelId + "] -> " + reply.status() + " " + reply.errorReasons());
+        assertFalse(reply.raw().contains(node.configDir().toString()), "no filesystem path in the error: " + reply.errorReasons());
+        assertTrue(node.isRunning(), "the node process should still run");
+        index(STRICT, textDoc(shortText)).assertSuccess();
+    }
+
+    @Test
+    void loneSurrogatesAreEncodedOrRejectedButNeverCrashTheNode(ElasticsearchNode node) {
+        // a JSON string with unpaired UTF-16 surrogates (legal JSON escapes, not valid Unicode)
+        String body = "{\"title\": \"bad input\", \"" + FIELD + "\": \"broken \\ud800 text \\udc00 here and \\ud83d alone\"}";
+        JsonRest.Reply reply = es.post("/" + INDEX + "/_doc?refresh=true&pipeline=" + STRICT, body);
+        System.out.println("BAD INPUT: lone surrogates -> " + reply.status() + " " + reply.errorReasons());
+        assertTrue(reply.isSuccess() || (reply.status() >= 400 && reply.status() < 500), "indexed or a 4xx: " + reply);
+        if (reply.isSuccess()) {
+            JsonNode longdoc = Fixtures.source(es, INDEX, reply.at("/_id").asText()).path("longdoc");
+            assertEquals(Fixtures.DIMS, longdoc.path("embedding").size(), "indexed with an embedding: " + longdoc);
+        }
+        assertTrue(node.isRunning(), "the node process should still run");
+        index(STRICT, textDoc(shortText)).assertSuccess();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 20})
+    void megabytesOfTextAreReadUpToTheModelsLimit(int megabytes) {
+        StringBuilder text = new StringBuilder(megabytes << 20);
+        while (text.length() < megabytes << 20) {
+            text.append(longText).append("\n\n");
+        }
+        text.setLength(megabytes << 20);
+        long start = System.nanoTime();
+        JsonRest.Reply reply = index(STRICT, textDoc(text.toString())).assertSuccess();
+        ObjectNode search = JsonRest.object();
+        search.putObject("query").putObject("ids").putArray("values").add(reply.at("/_id").asText());
+        search.putObject("_source").put("exclude_vectors", false).putArray("includes").add("longdoc");
+        JsonNode longdoc = es.post("/" + INDEX + "/_search", search).assertSuccess().at("/hits/hits/0/_source/longdoc");
+        System.out.printf("BAD INPUT: %d MB of text -> %d tokens, truncated=%s, in %.1f s%n", megabytes, longdoc.path("tokens").asInt(),
+            longdoc.path("truncated").asBoolean(), (System.nanoTime() - start) / 1e9);
+        assertTrue(longdoc.path("truncated").asBoolean(), "flagged truncated");
+        assertEquals(Fixtures.DIMS, longdoc.path("embedding").size());
+        JsonRest.Reply refused = index(LIMITED, textDoc(text.toString()));
+        assertClientError(refused, "[max_tokens] is [error]");
+    }
+
+    @Test
     void inABulkEachBadDocumentFailsAloneAndTheGoodOnesAreIndexed() {
         String index = "it-bad-bulk";
         Fixtures.createIndex(es, index);
@@ -176,7 +232,9 @@ class BadInputIT {
             .index(index, "good-2", textDoc(Texts.firstWords(longText, 30)))
             .index(index, "number", doc("42"))
             .index(index, "good-3", textDoc(longText))
-            .index(index, "blank", textDoc("   "));
+            .index(index, "blank", textDoc("   "))
+            .index(index, "null", doc("null"))
+            .index(index, "array", doc("[\"two\", \"texts\"]"));
         JsonRest.Reply reply = es.bulk("/_bulk?refresh=true&pipeline=" + STRICT, bulk).assertSuccess();
         assertTrue(reply.at("/errors").asBoolean(), "the bulk should report errors: " + reply);
 
@@ -193,7 +251,7 @@ class BadInputIT {
                 assertTrue(reasons.contains(FIELD), id + ": the error should name [" + FIELD + "]: " + reasons);
             }
         }
-        assertEquals(6, reply.at("/items").size(), "bulk items");
+        assertEquals(8, reply.at("/items").size(), "bulk items");
         assertEquals(good.size(), Fixtures.count(es, index, null), "documents indexed");
         assertEquals(good.size(), Fixtures.count(es, index, Fixtures.existsQuery("longdoc.embedding")), "documents with an embedding");
     }

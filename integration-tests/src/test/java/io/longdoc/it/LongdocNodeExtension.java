@@ -31,6 +31,11 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
     /** Id of the operator model with a constructed question-answering head ({@code SyntheticQaModel}). */
     public static final String QA_MODEL = "synthetic-qa";
 
+    /** Operator models that are broken in other ways: a cut safetensors file, dims the model does not have, a missing file. */
+    public static final String TRUNCATED_WEIGHTS_MODEL = "truncated-weights";
+    public static final String WRONG_DIMS_MODEL = "wrong-dims";
+    public static final String MISSING_FILE_MODEL = "missing-file";
+
     /** Id of the operator model whose {@code model.onnx} is garbage. */
     public static final String BROKEN_MODEL = "broken";
 
@@ -112,6 +117,7 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
                     .withConfigFile(broken + "model.onnx", garbage())
                     .withConfigFileCopiedFrom(broken + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
                 addSyntheticQaModel(builder);
+                addBrokenModels(builder);
             } else {
                 System.out.println("[it] " + HarnessConfig.PLUGIN_ZIP + " is empty: starting a node WITHOUT the plugin (harness trial only)");
             }
@@ -131,6 +137,34 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot write the synthetic QA model", e);
             }
+        }
+
+        /** Models whose spec parses but whose files do not match it: each must fail its documents, not the node. */
+        private static void addBrokenModels(ElasticsearchNode.Builder builder) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("longdoc-broken-models");
+                Path folder = io.longdoc.search.reader.SyntheticQaModel.write(dir, TRUNCATED_WEIGHTS_MODEL, 512, io.longdoc.TestModels.bgeTokenizer());
+                try (var files = java.nio.file.Files.list(folder)) {
+                    for (Path file : files.toList()) {
+                        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                        if (file.getFileName().toString().endsWith(".safetensors")) {
+                            bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2); // a download cut short
+                        }
+                        builder.withConfigFile("longdoc/models/" + TRUNCATED_WEIGHTS_MODEL + "/" + file.getFileName(), bytes);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the truncated-weights model", e);
+            }
+            String wrongDims = "longdoc/models/" + WRONG_DIMS_MODEL + "/";
+            builder.withConfigFile(wrongDims + "model.json", BROKEN_MODEL_JSON.replace("\"broken\"", "\"" + WRONG_DIMS_MODEL + "\"")
+                    .replace("\"dims\":384", "\"dims\":768").getBytes(StandardCharsets.UTF_8))
+                .withConfigFileCopiedFrom(wrongDims + "model.onnx", "plugins/longdoc/models/all-minilm-l6-v2/model.onnx")
+                .withConfigFileCopiedFrom(wrongDims + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
+            String missing = "longdoc/models/" + MISSING_FILE_MODEL + "/";
+            builder.withConfigFile(missing + "model.json", BROKEN_MODEL_JSON.replace("\"broken\"", "\"" + MISSING_FILE_MODEL + "\"")
+                    .getBytes(StandardCharsets.UTF_8))
+                .withConfigFileCopiedFrom(missing + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
         }
 
         /** Bytes that no ONNX parser accepts: a text line, then fixed pseudo-random noise. */

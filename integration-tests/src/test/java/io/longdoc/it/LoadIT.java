@@ -1,0 +1,189 @@
+package io.longdoc.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bounded load on a node of its own with a small inference queue: several bulk clients ingest real documents of
+ * mixed lengths (up to ≈16k tokens) through the pipeline while a client asks {@code long_doc_qa} questions. A full
+ * queue must answer 429 (clients retry those items), never a timeout or a 5xx; afterwards every acknowledged
+ * document is in the index with its vectors. Sizes are system properties, so the same test is the documented long
+ * run: {@code mvn verify -Dit.test=LoadIT -Dload.documents=2000 -Dload.clients=4}.
+ */
+@Order(60)
+class LoadIT {
+
+    static final int DOCUMENTS = Integer.getInteger("load.documents", 90);
+    static final int CLIENTS = Integer.getInteger("load.clients", 3);
+    static final int BULK = Integer.getInteger("load.bulk", 10);
+    static final int QUEUE = Integer.getInteger("load.queue", 12);
+    static final String INDEX = "load";
+    static final String PIPELINE = "load";
+
+    @Test
+    void everyAcknowledgedDocumentIsIndexedAndAFullQueueAnswers429() throws Exception {
+        List<ObjectNode> documents = documents();
+        try (ElasticsearchNode node = ElasticsearchNode.builder("longdoc-load")
+            .distribution(HarnessConfig.distribution())
+            .javaHome(HarnessConfig.esJavaHome())
+            .workDir(HarnessConfig.workDir())
+            .logsDir(HarnessConfig.logsDir())
+            .plugin(HarnessConfig.pluginZip().orElseThrow())
+            .setting("thread_pool.longdoc_inference.queue_size", Integer.toString(QUEUE))
+            .build()) {
+            node.start();
+            JsonRest es = new JsonRest(node.restClient());
+            Fixtures.createPipeline(es, PIPELINE, Fixtures.longDoc("body", null).put("sections", true));
+            Fixtures.createQaIndex(es, INDEX, 2);
+            // one document first: the model's first load (graph compile) is not part of the load
+            Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE, bulkOf(documents.subList(0, 1))), 1);
+
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            acknowledged.add(documents.get(0).path("id").asText());
+            AtomicInteger rejected = new AtomicInteger();
+            AtomicInteger otherFailures = new AtomicInteger();
+            List<Long> queryMillis = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean ingesting = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+            long start = System.nanoTime();
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(pool.submit(() -> ingest(es, documents, client, acknowledged, rejected, otherFailures)));
+            }
+            Future<?> questions = pool.submit(() -> ask(es, ingesting, queryMillis));
+            for (Future<?> client : clients) {
+                client.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ingesting.set(false);
+            questions.get();
+            pool.shutdown();
+
+            es.post("/" + INDEX + "/_refresh", null).assertSuccess();
+            int present = es.get("/" + INDEX + "/_count").assertSuccess().at("/count").asInt();
+            ObjectNode withVectors = JsonRest.object();
+            withVectors.putObject("query").putObject("exists").put("field", "longdoc.section_vectors");
+            int vectors = es.post("/" + INDEX + "/_count", withVectors).assertSuccess().at("/count").asInt();
+            long[] q = queryMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("LOAD: %d documents by %d bulk clients (bulks of %d, inference queue %d) in %.1f s = %.2f docs/s; "
+                    + "429 rejections retried: %d; other failures: %d; acknowledged %d, present %d, with section vectors %d; "
+                    + "long_doc_qa during ingest: %d queries, p50 %d p95 %d p99 %d ms%n",
+                documents.size(), CLIENTS, BULK, QUEUE, seconds, (documents.size() - 1) / seconds, rejected.get(), otherFailures.get(),
+                acknowledged.size(), present, vectors, q.length, pct(q, 50), pct(q, 95), pct(q, 99));
+            assertEquals(0, otherFailures.get(), "only 429s are allowed under load");
+            assertEquals(documents.size(), acknowledged.size(), "every document was acknowledged in the end");
+            assertEquals(acknowledged.size(), present, "every acknowledged document is in the index");
+            assertEquals(present, vectors, "every document has its section vectors");
+            assertTrue(q.length > 0, "questions were answered during ingest");
+        }
+    }
+
+    /** One client: its share of the documents in bulks; items rejected with 429 are sent again after a pause. */
+    private static Void ingest(JsonRest es, List<ObjectNode> documents, int client, Set<String> acknowledged, AtomicInteger rejected,
+                               AtomicInteger otherFailures) throws InterruptedException {
+        List<ObjectNode> mine = new ArrayList<>();
+        for (int i = 1 + client; i < documents.size(); i += CLIENTS) {
+            mine.add(documents.get(i));
+        }
+        for (int from = 0; from < mine.size(); from += BULK) {
+            List<ObjectNode> pending = new ArrayList<>(mine.subList(from, Math.min(mine.size(), from + BULK)));
+            for (int attempt = 0; pending.isEmpty() == false; attempt++) {
+                JsonRest.Reply reply = es.bulk("/_bulk?pipeline=" + PIPELINE, bulkOf(pending));
+                if (reply.status() == 429) {
+                    rejected.addAndGet(pending.size());
+                    Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
+                    continue;
+                }
+                reply.assertSuccess();
+                List<ObjectNode> again = new ArrayList<>();
+                JsonNode items = reply.at("/items");
+                for (int i = 0; i < items.size(); i++) {
+                    JsonNode item = items.get(i).path("index");
+                    int status = item.path("status").asInt();
+                    if (status == 200 || status == 201) {
+                        acknowledged.add(item.path("_id").asText());
+                    } else if (status == 429) {
+                        rejected.incrementAndGet();
+                        again.add(pending.get(i));
+                    } else {
+                        otherFailures.incrementAndGet();
+                        System.out.println("LOAD: " + item.path("_id").asText() + " failed with " + status + ": " + JsonRest.reasonsOf(item.path("error")));
+                    }
+                }
+                pending = again;
+                if (pending.isEmpty() == false) {
+                    Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Void ask(JsonRest es, AtomicBoolean ingesting, List<Long> millis) throws InterruptedException {
+        String[] questions = { "How was the war paid for?", "What happened to the currency?", "What did the president say about taxes?" };
+        for (int i = 0; ingesting.get(); i++) {
+            ObjectNode body = JsonRest.object();
+            body.put("size", 3);
+            body.putObject("_source").put("includes", "nothing");
+            body.putObject("query").putObject("long_doc_qa").put("question", questions[i % questions.length]).put("field", "body").put("candidates", 20);
+            long start = System.nanoTime();
+            JsonRest.Reply reply = es.post("/" + INDEX + "/_search", body);
+            if (reply.isSuccess()) {
+                millis.add((System.nanoTime() - start) / 1_000_000);
+            } else if (reply.status() != 429) {
+                throw new AssertionError("a question failed under load: " + reply);
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
+    /** Real addresses cut at random lengths between 100 and 12,000 words (≈16k tokens), with fixed seeds. */
+    private static List<ObjectNode> documents() {
+        List<Corpus.Document> addresses;
+        try (var all = Corpus.stream(Corpus.sotu())) {
+            addresses = all.toList();
+        }
+        Random random = new Random(20261122L);
+        List<ObjectNode> out = new ArrayList<>(DOCUMENTS);
+        for (int i = 0; i < DOCUMENTS; i++) {
+            Corpus.Document address = addresses.get(i % addresses.size());
+            int words = random.nextDouble() < 0.1 ? 12_000 : 100 + random.nextInt(1500);
+            ObjectNode source = JsonRest.object();
+            source.put("id", "load-" + i);
+            source.put("body", Texts.firstWords(address.text(), words));
+            out.add(source);
+        }
+        return out;
+    }
+
+    private static JsonRest.Bulk bulkOf(List<ObjectNode> documents) {
+        JsonRest.Bulk bulk = new JsonRest.Bulk();
+        for (ObjectNode document : documents) {
+            bulk.index(INDEX, document.path("id").asText(), document);
+        }
+        return bulk;
+    }
+
+    private static long pct(long[] sorted, int percentile) {
+        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+}

@@ -69,6 +69,9 @@ final class SpeedJson {
             number(node, "p95_ms", qa.p95Ms());
             number(node, "took_p50_ms", qa.tookP50Ms());
             node.put("hits", qa.hits());
+            node.put("size", QaLatencyStep.SIZE);
+            number(node, "first_stage_bm25_p50_ms", qa.firstStageP50Ms());
+            number(node, "first_stage_bm25_p95_ms", qa.firstStageP95Ms());
         }));
         try {
             return JsonRest.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";

@@ -12,7 +12,7 @@ class QaLatencyStepTests {
 
     @Test
     void theRequestIsTheLongDocQaQueryOnTheBodyField() {
-        assertEquals("{\"query\":{\"long_doc_qa\":{\"question\":\"Why?\",\"field\":\"body\",\"candidates\":10}}}",
+        assertEquals("{\"size\":3,\"query\":{\"long_doc_qa\":{\"question\":\"Why?\",\"field\":\"body\",\"candidates\":10}}}",
             JsonRest.toJson(QaLatencyStep.query("Why?", 10)));
     }
 

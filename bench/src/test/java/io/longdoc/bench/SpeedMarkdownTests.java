@@ -39,7 +39,7 @@ class SpeedMarkdownTests {
     @Test
     void qaLatencyIsGivenAsPercentilesWithTheHitsFound() {
         EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")),
-            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10)));
+            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10, 12, 20)));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
         assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
     }

@@ -21,10 +21,10 @@ import java.util.Set;
  */
 public final class Encoder implements AutoCloseable {
 
-    static final String INPUT_IDS = "input_ids";
-    static final String ATTENTION_MASK = "attention_mask";
-    static final String TOKEN_TYPE_IDS = "token_type_ids";
-    static final String GLOBAL_ATTENTION_MASK = "global_attention_mask";
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+    public static final String GLOBAL_ATTENTION_MASK = "global_attention_mask";
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
     static final String START_LOGITS = "start_logits";
     static final String END_LOGITS = "end_logits";

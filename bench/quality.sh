@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The quality harness of ../shared/EVAL.md ("Quality tasks", "Methods") in one command: passkey and needle at each
+# length, deep-section over a corpus with sections; bm25 / truncate-512 / chunk-512 / longdoc-doc / longdoc-sections /
+# longdoc-qa on the same sets; writes DIR/quality.json and DIR/quality.md. Any JSONL corpus of the shared/data shape:
+#   bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR \
+#     [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50] \
+#     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5]
+# Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/java-home.sh
+mvn -B -q -ntp -Dlongdoc.cuda=OFF package -DskipTests
+mvn -B -q -ntp -Dlongdoc.cuda=OFF dependency:copy@es-distribution-for-tests
+mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.eval.QualityHarness -Dexec.classpathScope=test \
+  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false -Dai.djl.offline=true

@@ -1,0 +1,207 @@
+package io.longdoc.eval;
+
+import io.longdoc.it.Corpus;
+import io.longdoc.search.reader.QuestionVectors;
+import io.longdoc.search.reader.StoredSection;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The quality harness of EVAL.md in one command: passkey and needle at each length and deep-section over the corpus,
+ * six methods on the same sets (bm25 and longdoc-qa through a real node; longdoc-doc and longdoc-sections from what
+ * the node's ingest stored; truncate-512 and chunk-512 from the same weights in process), written to
+ * {@code DIR/quality.json} and {@code DIR/quality.md}. Nothing here depends on a corpus's names or contents.
+ * <pre>
+ * bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR
+ *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
+ * </pre>
+ */
+public final class QualityHarness {
+
+    static final List<String> METHODS = List.of("bm25", "truncate-512", "chunk-512", "longdoc-doc", "longdoc-sections", "longdoc-qa");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        Path corpus = Path.of(require(o, "corpus"));
+        Path deepCorpus = Path.of(o.getOrDefault("deep-corpus", o.get("corpus")));
+        Path out = Path.of(o.getOrDefault("out", "bench/results/quality"));
+        String model = o.getOrDefault("model", "bge-small-en-v1.5");
+        int[] lengths = Arrays.stream(o.getOrDefault("lengths", "1024,2048,4096,8192,16384").split(",")).mapToInt(Integer::parseInt).toArray();
+        Set<String> tasks = Set.of(o.getOrDefault("tasks", "passkey,needle,deep-section").split(","));
+        int candidates = Integer.parseInt(o.getOrDefault("candidates", "100"));
+        int queries = Integer.parseInt(o.getOrDefault("queries", "50"));
+        int deepLimit = Integer.parseInt(o.getOrDefault("deep-queries", "0"));
+        long seed = Long.parseLong(o.getOrDefault("seed", "20261122"));
+        Path work = Files.createDirectories(Path.of(o.getOrDefault("work", "target/quality-work")));
+        Files.createDirectories(out);
+
+        List<String> fillers;
+        try (var documents = Corpus.stream(corpus)) {
+            fillers = documents.map(Corpus.Document::text).toList();
+        }
+        List<Map<String, Object>> records = new ArrayList<>();
+        long started = System.nanoTime();
+        try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
+                 Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
+                 Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work);
+             QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
+                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")), work, model)) {
+            progress("node and models ready");
+            List<EvalSet> sets = new ArrayList<>();
+            for (String task : List.of("passkey", "needle")) {
+                if (tasks.contains(task)) {
+                    for (int length : lengths) {
+                        sets.add(insertionSet(task, length, fillers, local, candidates, queries, seed + length));
+                    }
+                }
+            }
+            if (tasks.contains("deep-section")) {
+                EvalSet deep = deepSectionSet(deepCorpus, local, deepLimit);
+                if (deep == null) {
+                    records.add(Map.of("task", "deep-section", "status", "not applicable: the corpus has no sections after token 512 with unique headings"));
+                } else {
+                    sets.add(deep);
+                }
+            }
+            for (EvalSet set : sets) {
+                records.addAll(evaluate(set, local, node));
+                QualityReport.write(out, records, String.join(" ", args), (System.nanoTime() - started) / 1e9);
+            }
+        }
+        QualityReport.write(out, records, String.join(" ", args), (System.nanoTime() - started) / 1e9);
+        progress("done: " + out.resolve("quality.md"));
+    }
+
+    static EvalSet insertionSet(String task, int length, List<String> fillers, LocalModels local, int candidates, int queries, long seed) {
+        InsertionTask.Kind kind = "passkey".equals(task) ? InsertionTask.Kind.PASSKEY : InsertionTask.Kind.NEEDLE;
+        List<InsertionTask.Item> items = InsertionTask.generate(kind, fillers, local::tokenize, length, candidates, seed);
+        List<EvalSet.Doc> docs = items.stream().map(i -> new EvalSet.Doc(i.id(), i.text())).toList();
+        List<EvalSet.Question> questions = items.subList(0, Math.min(queries, items.size())).stream()
+            .map(i -> new EvalSet.Question(i.question(), i.id(), i.answer(), -1, -1)).toList();
+        progress(task + " " + length + ": " + docs.size() + " documents, " + questions.size() + " questions");
+        return new EvalSet(task, length, docs, questions);
+    }
+
+    static EvalSet deepSectionSet(Path corpus, LocalModels local, int limit) {
+        List<Corpus.Document> documents;
+        try (var all = Corpus.stream(corpus)) {
+            documents = all.toList();
+        }
+        List<DeepSectionTask.Query> selected = DeepSectionTask.select(documents, local::tokenize, limit);
+        if (selected.isEmpty()) {
+            return null;
+        }
+        List<EvalSet.Doc> docs = documents.stream().map(d -> new EvalSet.Doc(d.id(), d.text())).toList();
+        List<EvalSet.Question> questions = selected.stream()
+            .map(q -> new EvalSet.Question(q.heading(), q.documentId(), null, q.start(), q.end())).toList();
+        progress("deep-section: " + docs.size() + " documents, " + questions.size() + " headings");
+        return new EvalSet("deep-section", 0, docs, questions);
+    }
+
+    static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node) throws Exception {
+        String name = set.task() + (set.length() > 0 ? " " + set.length() : "");
+        long start = System.nanoTime();
+        node.ingest(set.documents(), done -> progress(name + ": ingested " + done + " / " + set.documents().size()));
+        double ingestSeconds = (System.nanoTime() - start) / 1e9;
+        Map<String, QualityNode.Stored> stored = node.stored(set.documents().size());
+        Map<String, float[]> truncated = new HashMap<>();
+        Map<String, List<float[]>> chunks = new HashMap<>();
+        int done = 0;
+        for (EvalSet.Doc doc : set.documents()) {
+            truncated.put(doc.id(), local.truncated(doc.text()));
+            chunks.put(doc.id(), local.chunks(doc.text()));
+            if (++done % 10 == 0 || done == set.documents().size()) {
+                progress(name + ": short model " + done + " / " + set.documents().size());
+            }
+        }
+        Map<String, MethodScores> scores = new LinkedHashMap<>();
+        METHODS.forEach(m -> scores.put(m, new MethodScores()));
+        for (EvalSet.Question question : set.questions()) {
+            scores.get("bm25").add(question.targetId(), node.bm25(question.text()).ids());
+            QualityNode.Hits qa = node.longDocQa(question.text(), Math.min(100, set.documents().size()));
+            scores.get("longdoc-qa").add(question.targetId(), qa.ids());
+            boolean first = qa.ids().isEmpty() == false && qa.ids().get(0).equals(question.targetId());
+            scores.get("longdoc-qa").addAnswer(first && question.isRightAnswer(qa.answer(), qa.answerStart(), qa.answerEnd()));
+            QuestionVectors longQ = local.longQuestion(question.text());
+            float[] shortQ = local.shortQuestion(question.text());
+            scores.get("longdoc-doc").add(question.targetId(), rank(stored.keySet(), id -> LocalModels.cosine(longQ.pooled(), stored.get(id).embedding())));
+            scores.get("longdoc-sections").add(question.targetId(), rank(stored.keySet(), id -> bestSection(longQ, stored.get(id).sections())));
+            scores.get("truncate-512").add(question.targetId(), rank(truncated.keySet(), id -> LocalModels.cosine(shortQ, truncated.get(id))));
+            scores.get("chunk-512").add(question.targetId(), rank(chunks.keySet(), id -> chunks.get(id).stream()
+                .mapToDouble(c -> LocalModels.cosine(shortQ, c)).max().orElse(-1)));
+        }
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (Map.Entry<String, MethodScores> e : scores.entrySet()) {
+            MethodScores s = e.getValue();
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("task", set.task());
+            record.put("length", set.length());
+            record.put("method", e.getKey());
+            record.put("documents", set.documents().size());
+            record.put("questions", s.questions());
+            record.put("top1", s.top1());
+            record.put("top1_count", s.top1Count());
+            record.put("mrr_at_10", s.mrrAt10());
+            if (s.hasAnswers()) {
+                record.put("answer_accuracy", s.answerAccuracy());
+                record.put("right_answers", s.rightAnswers());
+            }
+            record.put("ingest_seconds", ingestSeconds);
+            records.add(record);
+        }
+        progress(name + ": " + records.stream().map(r -> r.get("method") + " top1 " + String.format(java.util.Locale.ROOT, "%.2f", (Double) r.get("top1")))
+            .collect(Collectors.joining(", ")));
+        return records;
+    }
+
+    private static double bestSection(QuestionVectors question, List<StoredSection> sections) {
+        double best = -1;
+        for (StoredSection section : sections) {
+            best = Math.max(best, LocalModels.cosine(question.mean(), section.vector()));
+        }
+        return best;
+    }
+
+    /** Ids by score, best first (ties by id, so runs are reproducible). */
+    static List<String> rank(java.util.Collection<String> ids, java.util.function.ToDoubleFunction<String> score) {
+        Map<String, Double> scores = new HashMap<>();
+        for (String id : ids) {
+            scores.put(id, score.applyAsDouble(id));
+        }
+        return ids.stream().sorted(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(id -> id)).limit(10).toList();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") == false || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got [" + args[i] + "]");
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + key + " is required");
+        }
+        return value;
+    }
+
+    static void progress(String message) {
+        System.out.println("[quality " + LocalTime.now().withNano(0) + "] " + message);
+    }
+}

@@ -104,7 +104,8 @@ public final class InsertionTask {
     /** Consecutive corpus texts from {@code first} on (wrapping around), cut at a token boundary to {@code textTokens}. */
     static String fillerOfTokens(List<String> fillers, int first, Function<String, TokenizedText> tokenizer, int textTokens) {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < fillers.size() * 2 && approximateTokens(text) < textTokens * 1.3 + 64; i++) {
+        // English runs 4–6 characters a token; 8 leaves room for any corpus, and the cut below is exact
+        for (int i = 0; i < fillers.size() * 2 && text.length() < textTokens * 8L + 512; i++) {
             if (text.length() > 0) {
                 text.append("\n\n");
             }
@@ -118,10 +119,6 @@ public final class InsertionTask {
             }
         }
         throw new IllegalArgumentException("the corpus holds fewer than " + textTokens + " tokens of filler");
-    }
-
-    private static int approximateTokens(CharSequence text) {
-        return text.length() / 4;
     }
 
     /** The start of the sentence that contains {@code offset} (so the inserted sentence never splits one). */

@@ -3,6 +3,7 @@ package io.longdoc.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longdoc.TestModels;
+import io.longdoc.eval.DeepSectionTask;
 import io.longdoc.text.Tokenizer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -100,31 +101,21 @@ class DeepSectionQaIT {
         assertTrue(overlapping >= 8, "the answer lies in the heading's section for " + overlapping + "/" + targets.size());
     }
 
-    /** Headings of at least 3 words, used once in the corpus, whose section starts after token 512; one per page. */
+    /** The deep-section task's selection (EVAL.md), the first {@value #TARGETS} pages that have a qualifying heading. */
     private static List<Target> targets(List<Corpus.Document> corpus) throws Exception {
-        Map<String, Integer> uses = new HashMap<>();
-        for (Corpus.Document page : corpus) {
-            for (Corpus.Heading section : page.sections()) {
-                uses.merge(section.heading().strip(), 1, Integer::sum);
-            }
-        }
-        List<Target> targets = new ArrayList<>();
+        Map<String, Corpus.Document> byId = new HashMap<>();
+        corpus.forEach(d -> byId.put(d.id(), d));
         try (Tokenizer tokenizer = Tokenizer.load(TestModels.bgeTokenizer())) {
-            for (Corpus.Document page : corpus) {
-                for (Corpus.Heading section : page.sections()) {
-                    String heading = section.heading().strip();
-                    if (heading.split("\\s+").length >= 3 && uses.get(heading) == 1 && section.end() > section.start()
-                        && tokenizer.tokenize(page.text().substring(0, section.start())).textTokens() > 512) {
-                        targets.add(new Target(page, section));
-                        break;
-                    }
-                }
-                if (targets.size() == TARGETS) {
-                    return targets;
-                }
+            List<Target> targets = new ArrayList<>();
+            for (DeepSectionTask.Query query : DeepSectionTask.select(corpus, tokenizer::tokenize, TARGETS)) {
+                Corpus.Document page = byId.get(query.documentId());
+                targets.add(new Target(page, new Corpus.Heading(query.heading(), 0, query.start(), query.end())));
             }
+            if (targets.size() < TARGETS) {
+                throw new IllegalStateException("the corpus has only " + targets.size() + " pages with a deep, unique heading");
+            }
+            return targets;
         }
-        throw new IllegalStateException("the corpus has only " + targets.size() + " pages with a deep, unique heading");
     }
 
     private static JsonNode hitFor(JsonRest.Reply reply, String id) {

@@ -100,9 +100,9 @@ final class CandidateReader {
         }
     }
 
-    /** The late-interaction score (cosine + lexical share, in [−1, 2]) scaled to [0, 1]. */
+    /** The late-interaction score (cosine + weighted lexical share, in [−1, 1 + weight]) scaled to [0, 1]. */
     static double scaledLateInteraction(double score) {
-        return Math.max(0, Math.min(1, (score + 1) / 3));
+        return Math.max(0, Math.min(1, (score + 1) / (2 + SectionMatcher.LEXICAL_WEIGHT)));
     }
 
     private static double sigmoid(double x) {

@@ -1,7 +1,12 @@
 package io.longdoc.plugin;
 
+import io.longdoc.action.GetModelsAction;
+import io.longdoc.action.LoadModelAction;
+import io.longdoc.action.TransportGetModelsAction;
+import io.longdoc.action.TransportLoadModelAction;
 import io.longdoc.ingest.LongDocProcessor;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.rest.RestLoadModelAction;
 import io.longdoc.rest.RestModelsAction;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.NativeLibraries;
@@ -162,7 +167,16 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
         Supplier<DiscoveryNodes> nodesInCluster,
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
-        return List.of(new RestModelsAction(registry));
+        return List.of(new RestModelsAction(), new RestLoadModelAction());
+    }
+
+    /** Model management goes through actions so that security authorises it by name (monitor / manage). */
+    @Override
+    public Collection<ActionHandler> getActions() {
+        return List.of(
+            new ActionHandler(GetModelsAction.TYPE, TransportGetModelsAction.class),
+            new ActionHandler(LoadModelAction.TYPE, TransportLoadModelAction.class)
+        );
     }
 
     /** Processors are created before components, so the pool is looked up when a document arrives. */

@@ -121,8 +121,8 @@ class ModelsRestIT {
 
     @Test
     void theBundledModelsRunTheFusedAttentionKernel() {
-        // by now the ingest tests have loaded both bundled models inside the node
         for (String id : List.of(BGE, MINILM)) {
+            es.post("/_longdoc/models/" + id + "/_load", null).assertSuccess();
             JsonNode model = oneModel(id);
             assertTrue(model.path("loaded").asBoolean(), id + " should be loaded: " + model);
             assertEquals("fused", model.path("attention").path("kernel").asText(),
@@ -145,5 +145,25 @@ class ModelsRestIT {
         assertEquals(400, reply.status(), "GET model [" + encodedId + "]: " + reply);
         assertTrue(reply.errorReasons().toLowerCase(Locale.ROOT).contains("invalid model id"),
             "the error should say [invalid model id]: " + reply.errorReasons());
+    }
+
+    @Test
+    void loadingAModelLoadsItOnEveryNodeAndABrokenOneIs400() {
+        JsonRest.Reply loaded = es.post("/_longdoc/models/" + MINILM + "/_load", null).assertSuccess();
+        assertEquals(1, loaded.at("/_nodes/total").asInt(), "nodes asked: " + loaded);
+        assertEquals(1, loaded.at("/_nodes/successful").asInt(), "nodes that loaded it: " + loaded);
+        JsonNode node = loaded.at("/nodes").elements().next();
+        assertEquals(MINILM, node.path("model_id").asText(), "model_id: " + loaded);
+        assertTrue(node.path("loaded").asBoolean() && node.path("took_ms").asLong() >= 0, "per-node answer: " + loaded);
+        assertEquals("fused", node.path("attention").asText(), "attention kernel: " + loaded);
+        assertTrue(oneModel(MINILM).path("loaded").asBoolean(), "GET shows it loaded");
+
+        JsonRest.Reply broken = es.post("/_longdoc/models/" + LongdocNodeExtension.BROKEN_MODEL + "/_load", null);
+        assertEquals(400, broken.status(), "loading a corrupt model: " + broken);
+        assertTrue(broken.errorReasons().contains(LongdocNodeExtension.BROKEN_MODEL), "the error names the model: " + broken.errorReasons());
+        assertFalse(oneModel(LongdocNodeExtension.BROKEN_MODEL).path("loaded").asBoolean(), "a broken model stays unloaded");
+        assertEquals(404, es.post("/_longdoc/models/no-such-model/_load", null).status(), "loading an unknown model");
+        assertEquals(400, es.post("/_longdoc/models/..%2Fx/_load", null).status(), "loading a path trick");
+        assertEquals(405, es.get("/_longdoc/models/" + MINILM + "/_load").status(), "GET on the load endpoint");
     }
 }

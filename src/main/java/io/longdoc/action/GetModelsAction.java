@@ -1,0 +1,116 @@
+package io.longdoc.action;
+
+import io.longdoc.model.AttentionKernel;
+import io.longdoc.model.ModelRegistry;
+import io.longdoc.model.ModelStats;
+
+import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.action.LegacyActionRequest;
+import org.elasticsearch.action.support.TransportAction;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.xcontent.ToXContent;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Lists the models this node can run ({@code GET _longdoc/models[/<id>]}). It is an action, not just a REST handler,
+ * so that security authorises it: the name falls under the {@code monitor} cluster privilege.
+ */
+public final class GetModelsAction {
+
+    public static final String NAME = "cluster:monitor/longdoc/models/get";
+    public static final ActionType<Response> TYPE = new ActionType<>(NAME);
+
+    private GetModelsAction() {}
+
+    /** All models, or the one named (404 when unknown, 400 when its id or spec is invalid). Runs on the receiving node. */
+    public static final class Request extends LegacyActionRequest {
+        private final String modelId;
+
+        public Request(String modelId) {
+            this.modelId = modelId;
+        }
+
+        public String modelId() {
+            return modelId;
+        }
+
+        @Override
+        public ActionRequestValidationException validate() {
+            return null;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) {
+            TransportAction.localOnly();
+        }
+    }
+
+    /** One model as the node sees it at the time of the request. */
+    public record ModelView(ModelRegistry.Entry entry, boolean loaded, Optional<AttentionKernel> kernel, ModelStats stats) {}
+
+    /** Locations are reported as {@code plugin} or {@code config}, never as filesystem paths. */
+    public static final class Response extends ActionResponse implements ToXContentObject {
+        private final String defaultModel;
+        private final List<ModelView> models;
+
+        public Response(String defaultModel, List<ModelView> models) {
+            this.defaultModel = defaultModel;
+            this.models = List.copyOf(models);
+        }
+
+        public List<ModelView> models() {
+            return models;
+        }
+
+        @Override
+        public void writeTo(StreamOutput out) {
+            TransportAction.localOnly();
+        }
+
+        @Override
+        public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+            builder.startObject();
+            builder.field("default_model", defaultModel);
+            builder.startArray("models");
+            for (ModelView model : models) {
+                writeModel(builder, model);
+            }
+            builder.endArray();
+            return builder.endObject();
+        }
+
+        private static void writeModel(XContentBuilder builder, ModelView model) throws IOException {
+            ModelRegistry.Entry entry = model.entry();
+            builder.startObject();
+            builder.field("id", entry.id());
+            builder.field("location", entry.location().toString());
+            if (entry.spec() != null) {
+                builder.field("architecture", entry.spec().architecture());
+                builder.field("dims", entry.spec().dims());
+                builder.field("pooling", entry.spec().pooling().toString());
+                builder.field("normalize", entry.spec().normalize());
+                builder.field("max_tokens", entry.spec().maxTokens());
+                if (entry.spec().description() != null) {
+                    builder.field("description", entry.spec().description());
+                }
+            } else {
+                builder.field("error", entry.error());
+            }
+            builder.field("loaded", model.loaded());
+            if (model.kernel().isPresent()) {
+                builder.field("attention");
+                model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);
+            }
+            builder.field("stats");
+            model.stats().toXContent(builder, ToXContent.EMPTY_PARAMS);
+            builder.endObject();
+        }
+    }
+}

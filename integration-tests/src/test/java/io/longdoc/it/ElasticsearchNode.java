@@ -63,6 +63,11 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final Duration startTimeout;
     private final Map<String, String> settings;
     private final Map<String, Function<Path, byte[]>> configFiles;
+    private final List<String> seedHosts;
+    private final List<String> initialMasterNodes;
+    private final boolean security;
+    private final List<FileUser> fileUsers;
+    private final Credentials clientCredentials;
 
     private Process launcher;
     private long pid = -1;
@@ -88,6 +93,41 @@ public final class ElasticsearchNode implements AutoCloseable {
         this.startTimeout = builder.startTimeout;
         this.settings = Map.copyOf(builder.settings);
         this.configFiles = new LinkedHashMap<>(builder.configFiles);
+        this.seedHosts = List.copyOf(builder.seedHosts);
+        this.initialMasterNodes = List.copyOf(builder.initialMasterNodes);
+        this.security = builder.security;
+        this.fileUsers = List.copyOf(builder.fileUsers);
+        this.clientCredentials = builder.clientCredentials;
+        this.httpPort = builder.httpPort;
+        this.transportPort = builder.transportPort;
+    }
+
+    /** A user of the file realm, written with {@code bin/elasticsearch-users} before the first start. */
+    public record FileUser(String name, String password, String role) {}
+
+    /** HTTP basic credentials. */
+    public record Credentials(String user, String password) {
+        String header() {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** {@code count} distinct free loopback ports, e.g. to name every node's transport port before a cluster starts. */
+    public static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
     }
 
     public static Builder builder(String nodeName) {
@@ -180,6 +220,64 @@ public final class ElasticsearchNode implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * {@code kill -9} of the server process: no shutdown, no flush, as when a machine dies. The node's home and data
+     * stay; {@link #restart()} starts it again on the same ports.
+     */
+    public synchronized void kill() {
+        requireRunning();
+        long serverPid = pid > 0 ? pid : readPid();
+        ProcessHandle server = ProcessHandle.of(serverPid)
+            .orElseThrow(() -> new IllegalStateException("node [" + name + "] has no live server process (pid " + serverPid + ")"));
+        server.destroyForcibly();
+        try {
+            server.onExit().get(30, TimeUnit.SECONDS);
+            launcher.waitFor(30, TimeUnit.SECONDS);
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("node [" + name + "] pid " + serverPid + " did not die after SIGKILL", e);
+        }
+        client = null;
+        pid = -1;
+    }
+
+    /** Starts a killed node again from its home and data, and waits until it answers yellow. */
+    public synchronized ElasticsearchNode restart() {
+        if (launcher == null || launcher.isAlive() || stopped) {
+            throw new IllegalStateException("node [" + name + "] can only be restarted after kill()");
+        }
+        if (shutdownHook != null) {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        long launchStart = System.nanoTime();
+        try {
+            launch();
+            awaitHealthy(launchStart);
+        } catch (IOException | RuntimeException e) {
+            String diagnostics = diagnostics();
+            stop();
+            throw new IllegalStateException("node [" + name + "] did not restart: " + e.getMessage() + diagnostics, e);
+        }
+        pid = readPid();
+        return this;
+    }
+
+    /** A new client for this node that authenticates as {@code user}; the caller closes it. */
+    public RestClient restClient(String user, String password) {
+        requireRunning();
+        return clientBuilder(new Credentials(user, password)).build();
+    }
+
+    /** The HTTP address of this node as {@code host:port}, for clients that talk to several nodes. */
+    public String httpAddress() {
+        return "127.0.0.1:" + httpPort;
+    }
+
+    /** The transport address as {@code host:port}, for {@code discovery.seed_hosts}. */
+    public String transportAddress() {
+        return "127.0.0.1:" + transportPort;
     }
 
     /** A client for the node's HTTP port; owned by the node and closed by {@link #stop()}. */
@@ -295,8 +393,16 @@ public final class ElasticsearchNode implements AutoCloseable {
             Files.createDirectories(target.getParent());
             Files.write(target, file.getValue().apply(home));
         }
-        httpPort = freePort(-1);
-        transportPort = freePort(httpPort);
+        // after the config files: a role named by a user may come from a roles.yml written above
+        for (FileUser user : fileUsers) {
+            addFileUser(user);
+        }
+        if (httpPort <= 0) {
+            httpPort = freePort(-1);
+        }
+        if (transportPort <= 0) {
+            transportPort = freePort(httpPort);
+        }
         Files.writeString(configDir().resolve("elasticsearch.yml"), elasticsearchYml(), StandardCharsets.UTF_8);
         Files.createDirectories(home.resolve("data"));
         Files.createDirectories(home.resolve("logs"));
@@ -372,6 +478,17 @@ public final class ElasticsearchNode implements AutoCloseable {
         }
     }
 
+    private void addFileUser(FileUser user) throws IOException {
+        Path log = keptLogs.resolve("users.log");
+        List<String> command = List.of(home.resolve("bin/elasticsearch-users").toString(), "useradd", user.name(),
+            "-p", user.password(), "-r", user.role());
+        int exit = run(command, Duration.ofMinutes(2), log);
+        if (exit != 0) {
+            throw new IllegalStateException("elasticsearch-users useradd " + user.name() + " failed with exit code " + exit + ":\n"
+                + tail(log, LOG_TAIL_LINES));
+        }
+    }
+
     private String elasticsearchYml() {
         Map<String, String> yml = new LinkedHashMap<>();
         yml.put("cluster.name", clusterName);
@@ -379,11 +496,21 @@ public final class ElasticsearchNode implements AutoCloseable {
         yml.put("network.host", "127.0.0.1");
         yml.put("http.port", Integer.toString(httpPort));
         yml.put("transport.port", Integer.toString(transportPort));
-        yml.put("discovery.type", "single-node");
+        if (seedHosts.isEmpty()) {
+            yml.put("discovery.type", "single-node");
+        } else {
+            yml.put("discovery.seed_hosts", String.join(",", seedHosts));
+            yml.put("cluster.initial_master_nodes", String.join(",", initialMasterNodes));
+        }
         yml.put("cluster.routing.allocation.disk.threshold_enabled", "false");
         yml.put("path.data", home.resolve("data").toString());
         yml.put("path.logs", home.resolve("logs").toString());
-        if (Files.isDirectory(home.resolve("modules/x-pack-security"))) {
+        if (security) {
+            // basic auth over plain HTTP on loopback: users come from the file realm and the security API
+            yml.put("xpack.security.enabled", "true");
+            yml.put("xpack.security.http.ssl.enabled", "false");
+            yml.put("xpack.security.transport.ssl.enabled", "false");
+        } else if (Files.isDirectory(home.resolve("modules/x-pack-security"))) {
             // the integ-test zip carries x-pack-security; left on, it auto-configures TLS and passwords
             yml.put("xpack.security.enabled", "false");
         }
@@ -470,12 +597,20 @@ public final class ElasticsearchNode implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         esEnvironment(builder.environment());
         Files.writeString(keptLogs.resolve("command.txt"), String.join(" ", command) + "\n");
-        client = RestClient.builder(new HttpHost("127.0.0.1", httpPort, "http"))
-            .setRequestConfigCallback(config -> config.setConnectTimeout(5_000).setSocketTimeout(600_000))
-            .build();
+        client = clientBuilder(clientCredentials).build();
         launcher = builder.start();
         shutdownHook = new Thread(this::stop, "stop-es-node-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private org.elasticsearch.client.RestClientBuilder clientBuilder(Credentials credentials) {
+        var builder = RestClient.builder(new HttpHost("127.0.0.1", httpPort, "http"))
+            .setRequestConfigCallback(config -> config.setConnectTimeout(5_000).setSocketTimeout(600_000));
+        if (credentials != null) {
+            builder.setDefaultHeaders(new org.apache.http.Header[] {
+                new org.apache.http.message.BasicHeader("Authorization", credentials.header()) });
+        }
+        return builder;
     }
 
     private void esEnvironment(Map<String, String> env) {
@@ -643,6 +778,13 @@ public final class ElasticsearchNode implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, Function<Path, byte[]>> configFiles = new LinkedHashMap<>();
+        private final List<String> seedHosts = new ArrayList<>();
+        private final List<String> initialMasterNodes = new ArrayList<>();
+        private boolean security;
+        private final List<FileUser> fileUsers = new ArrayList<>();
+        private Credentials clientCredentials;
+        private int httpPort = -1;
+        private int transportPort = -1;
 
         private Builder(String name) {
             if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -719,6 +861,37 @@ public final class ElasticsearchNode implements AutoCloseable {
                     throw new UncheckedIOException("cannot copy [" + source + "] of the node's home into its config dir", e);
                 }
             });
+            return this;
+        }
+
+        /** Fixed ports instead of free ones picked at start (a cluster's nodes must know each other's transport port). */
+        public Builder ports(int httpPort, int transportPort) {
+            this.httpPort = httpPort;
+            this.transportPort = transportPort;
+            return this;
+        }
+
+        /** Joins a cluster found through {@code seedHosts} ({@code host:port}) instead of running as a single node. */
+        public Builder cluster(List<String> seedHosts, List<String> initialMasterNodes) {
+            this.seedHosts.addAll(seedHosts);
+            this.initialMasterNodes.addAll(initialMasterNodes);
+            return this;
+        }
+
+        /**
+         * Security on (basic auth, no TLS on loopback); {@code admin} is created in the file realm with role
+         * {@code superuser}, and {@link #restClient()} authenticates as it.
+         */
+        public Builder security(String admin, String password) {
+            this.security = true;
+            this.fileUsers.add(new FileUser(admin, password, "superuser"));
+            this.clientCredentials = new Credentials(admin, password);
+            return this;
+        }
+
+        /** A user of the file realm (security must be on); {@code role} may be a comma-separated list. */
+        public Builder fileUser(String user, String password, String role) {
+            this.fileUsers.add(new FileUser(user, password, role));
             return this;
         }
 

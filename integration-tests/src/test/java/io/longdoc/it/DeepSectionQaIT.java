@@ -95,10 +95,9 @@ class DeepSectionQaIT {
         System.out.printf("QA: latency (took, ms, size 3 with answers) long_doc_qa 10 candidates p50 %d p95 %d; 50 candidates p50 %d p95 %d; "
             + "BM25 match alone p50 %d p95 %d%n", pct(took10, 50), pct(took10, 95), pct(took50, 50), pct(took50, 95), pct(tookBm25, 50), pct(tookBm25, 95));
         assertTrue(inTop3 > targets.size() / 2, "the page is in the top 3 for a majority: " + inTop3 + "/" + targets.size());
-        // 10 of 20 in our runs (12 of 20 counting pages outside the top 3): half, not yet the majority the issue asks
-        // for. The floor is far above chance: a random section of a page of 60–230 sections is the heading's a few
-        // times in 100.
-        assertTrue(overlapping >= 8, "the answer lies in the heading's section for " + overlapping + "/" + targets.size());
+        // 12 of 20 in our runs since the reader's words are stemmed (10 before); a random section of a page of 60–230
+        // sections would be the heading's a few times in 100
+        assertTrue(overlapping > targets.size() / 2, "the answer lies in the heading's section for a majority: " + overlapping + "/" + targets.size());
     }
 
     /** The deep-section task's selection (EVAL.md), the first {@value #TARGETS} pages that have a qualifying heading. */

@@ -16,8 +16,8 @@ import java.util.Set;
  * its best sentence is the one whose tokens best match the question's tokens (MaxSim: for each question token its
  * best cosine with a sentence token, averaged) plus the share of the question's content words it holds.
  * Re-encoding a few sections lets the model compare question and passage as it was trained to (pooled vectors),
- * which the stored mean-of-tokens section vectors cannot: on the deep-section task it picks the heading's section
- * for 12–13 of 20 questions where the stored vectors alone pick it for 9.
+ * which the stored mean-of-tokens section vectors cannot (on the deep-section IT the answer lies in the heading's
+ * section for 12 of 20 questions; with the stored vectors alone for 9).
  */
 public final class AnswerLocator {
 

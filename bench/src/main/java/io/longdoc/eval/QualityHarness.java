@@ -50,8 +50,15 @@ public final class QualityHarness {
         try (var documents = Corpus.stream(corpus)) {
             fillers = documents.map(Corpus.Document::text).toList();
         }
-        List<Map<String, Object>> records = new ArrayList<>();
-        long started = System.nanoTime();
+        // --resume true: sets already in DIR/quality.json (same options) are kept, the rest are run; the full run takes
+        // longer than one sitting on a small machine, so it may be spread over several
+        boolean resume = Boolean.parseBoolean(o.getOrDefault("resume", "false"));
+        Map<String, String> settings = new java.util.TreeMap<>(o);
+        settings.remove("resume");
+        settings.remove("out");
+        QualityReport.Previous previous = resume ? QualityReport.read(out, settings) : QualityReport.Previous.NONE;
+        List<Map<String, Object>> records = new ArrayList<>(previous.records());
+        long started = System.nanoTime() - (long) (previous.seconds() * 1e9);
         try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
                  Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work);
@@ -59,27 +66,33 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")), work, model)) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
-            for (String task : List.of("passkey", "needle")) {
-                if (tasks.contains(task)) {
-                    for (int length : lengths) {
-                        sets.add(insertionSet(task, length, fillers, local, candidates, queries, seed + length));
-                    }
-                }
-            }
-            if (tasks.contains("deep-section")) {
+            // deep-section first: real structure, and the one task whose documents do not depend on a length
+            if (tasks.contains("deep-section") && previous.has("deep-section", 0) == false) {
                 EvalSet deep = deepSectionSet(deepCorpus, local, deepLimit);
                 if (deep == null) {
-                    records.add(Map.of("task", "deep-section", "status", "not applicable: the corpus has no sections after token 512 with unique headings"));
+                    records.add(Map.of("task", "deep-section", "length", 0,
+                        "status", "not applicable: the corpus has no sections after token 512 with unique headings"));
                 } else {
                     sets.add(deep);
                 }
             }
+            for (String task : List.of("passkey", "needle")) {
+                if (tasks.contains(task)) {
+                    for (int length : lengths) {
+                        if (previous.has(task, length)) {
+                            progress(task + " " + length + ": kept from the earlier run (--resume)");
+                            continue;
+                        }
+                        sets.add(insertionSet(task, length, fillers, local, candidates, queries, seed + length));
+                    }
+                }
+            }
             for (EvalSet set : sets) {
                 records.addAll(evaluate(set, local, node));
-                QualityReport.write(out, records, String.join(" ", args), (System.nanoTime() - started) / 1e9);
+                QualityReport.write(out, records, commandOf(args), settings, (System.nanoTime() - started) / 1e9);
             }
         }
-        QualityReport.write(out, records, String.join(" ", args), (System.nanoTime() - started) / 1e9);
+        QualityReport.write(out, records, commandOf(args), settings, (System.nanoTime() - started) / 1e9);
         progress("done: " + out.resolve("quality.md"));
     }
 
@@ -180,6 +193,19 @@ public final class QualityHarness {
             scores.put(id, score.applyAsDouble(id));
         }
         return ids.stream().sorted(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(id -> id)).limit(10).toList();
+    }
+
+    /** The command as given, without {@code --resume}: the same command continues the run. */
+    private static String commandOf(String[] args) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ("--resume".equals(args[i])) {
+                i++;
+                continue;
+            }
+            kept.add(args[i]);
+        }
+        return String.join(" ", kept);
     }
 
     private static Map<String, String> options(String[] args) {

@@ -16,9 +16,39 @@ final class QualityReport {
 
     private QualityReport() {}
 
-    static void write(Path out, List<Map<String, Object>> records, String command, double seconds) throws IOException {
+    /** What an earlier run with the same options wrote: its records and the seconds it took. */
+    record Previous(List<Map<String, Object>> records, double seconds) {
+        static final Previous NONE = new Previous(List.of(), 0);
+
+        boolean has(String task, int length) {
+            return records.stream().anyMatch(r -> task.equals(r.get("task")) && Integer.valueOf(length).equals(r.get("length")));
+        }
+    }
+
+    /**
+     * The records of {@code out/quality.json}, if it exists; refuses a file written with other options, since mixing
+     * sets of two configurations in one table would compare unlike things.
+     */
+    @SuppressWarnings("unchecked")
+    static Previous read(Path out, Map<String, String> options) throws IOException {
+        Path file = out.resolve("quality.json");
+        if (Files.exists(file) == false) {
+            return Previous.NONE;
+        }
+        Map<String, Object> root = JsonRest.MAPPER.readValue(file.toFile(), Map.class);
+        Object written = root.get("options");
+        if (options.equals(written) == false) {
+            throw new IllegalArgumentException("--resume: " + file + " was written with options " + written + ", not " + options
+                + "; use another --out or the same options");
+        }
+        return new Previous((List<Map<String, Object>>) root.get("records"), ((Number) root.get("seconds")).doubleValue());
+    }
+
+    static void write(Path out, List<Map<String, Object>> records, String command, Map<String, String> options, double seconds)
+        throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("command", "bash bench/quality.sh " + command);
+        root.put("options", options);
         root.put("seconds", Math.round(seconds));
         root.put("records", records);
         Files.writeString(out.resolve("quality.json"), JsonRest.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n");

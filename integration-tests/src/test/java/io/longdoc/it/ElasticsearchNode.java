@@ -68,6 +68,7 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final boolean security;
     private final List<FileUser> fileUsers;
     private final Credentials clientCredentials;
+    private final List<String> removedPluginFiles;
 
     private Process launcher;
     private long pid = -1;
@@ -98,6 +99,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         this.security = builder.security;
         this.fileUsers = List.copyOf(builder.fileUsers);
         this.clientCredentials = builder.clientCredentials;
+        this.removedPluginFiles = List.copyOf(builder.removedPluginFiles);
         this.httpPort = builder.httpPort;
         this.transportPort = builder.transportPort;
     }
@@ -393,6 +395,9 @@ public final class ElasticsearchNode implements AutoCloseable {
             Files.createDirectories(target.getParent());
             Files.write(target, file.getValue().apply(home));
         }
+        for (String fileName : removedPluginFiles) {
+            removePluginFiles(fileName);
+        }
         // after the config files: a role named by a user may come from a roles.yml written above
         for (FileUser user : fileUsers) {
             addFileUser(user);
@@ -475,6 +480,20 @@ public final class ElasticsearchNode implements AutoCloseable {
         if (exit != 0) {
             throw new IllegalStateException("plugin install of [" + pluginZip + "] failed with exit code " + exit + ":\n"
                 + tail(log, LOG_TAIL_LINES));
+        }
+    }
+
+    /** Deletes every file called {@code fileName} under {@code plugins/}, e.g. a native library, to try a node without it. */
+    private void removePluginFiles(String fileName) throws IOException {
+        List<Path> found;
+        try (Stream<Path> files = Files.walk(home.resolve("plugins"))) {
+            found = files.filter(f -> f.getFileName().toString().equals(fileName)).toList();
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no file [" + fileName + "] under the plugins of node [" + name + "] to remove");
+        }
+        for (Path file : found) {
+            Files.delete(file);
         }
     }
 
@@ -783,6 +802,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         private boolean security;
         private final List<FileUser> fileUsers = new ArrayList<>();
         private Credentials clientCredentials;
+        private final List<String> removedPluginFiles = new ArrayList<>();
         private int httpPort = -1;
         private int transportPort = -1;
 
@@ -886,6 +906,12 @@ public final class ElasticsearchNode implements AutoCloseable {
             this.security = true;
             this.fileUsers.add(new FileUser(admin, password, "superuser"));
             this.clientCredentials = new Credentials(admin, password);
+            return this;
+        }
+
+        /** After the plugin is installed, deletes every file of that name under {@code plugins/} (fails if there is none). */
+        public Builder withoutPluginFile(String fileName) {
+            this.removedPluginFiles.add(fileName);
             return this;
         }
 

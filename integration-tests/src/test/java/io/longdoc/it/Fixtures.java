@@ -78,11 +78,16 @@ final class Fixtures {
      * their packed copy ({@code section_vectors}, binary doc values) that the reader reads.
      */
     static void createQaIndex(JsonRest es, String index, int shards) {
+        createQaIndex(es, index, shards, 0);
+    }
+
+    /** The same with {@code replicas} copies of each shard, and a {@code phase} keyword for tests that tag documents. */
+    static void createQaIndex(JsonRest es, String index, int shards, int replicas) {
         es.delete("/" + index);
         es.put("/" + index, JsonRest.json("""
-            {"settings": {"number_of_shards": %d, "number_of_replicas": 0},
+            {"settings": {"number_of_shards": %d, "number_of_replicas": %d},
              "mappings": {"properties": {
-               "title": {"type": "text"}, "body": {"type": "text"},
+               "title": {"type": "text"}, "body": {"type": "text"}, "phase": {"type": "keyword"},
                "longdoc": {"properties": {
                  "embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
                  "section_vectors": {"type": "binary", "doc_values": true},
@@ -91,7 +96,16 @@ final class Fixtures {
                  "summary": {"type": "text"},
                  "summary_embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
                  "tokens": {"type": "integer"}, "truncated": {"type": "boolean"}, "model": {"type": "keyword"}}}}}}
-            """.formatted(shards))).assertSuccess();
+            """.formatted(shards, replicas))).assertSuccess();
+    }
+
+    /** A bulk indexing each document under the id in its {@code id} field. */
+    static JsonRest.Bulk bulkOf(String index, java.util.List<ObjectNode> documents) {
+        JsonRest.Bulk bulk = new JsonRest.Bulk();
+        for (ObjectNode document : documents) {
+            bulk.index(index, document.path("id").asText(), document);
+        }
+        return bulk;
     }
 
     /** A corpus document as indexed: {@code title} and {@code text}. */

@@ -37,13 +37,8 @@ class FusedFallbackIT {
 
     @BeforeAll
     static void startANodeWithoutTheOpsLibrary() {
-        ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-noops")
+        ElasticsearchNode.Builder builder = HarnessConfig.nodeWithPlugin("longdoc-noops")
             .clusterName("longdoc-noops")
-            .distribution(HarnessConfig.distribution())
-            .javaHome(HarnessConfig.esJavaHome())
-            .workDir(HarnessConfig.workDir())
-            .logsDir(HarnessConfig.logsDir())
-            .plugin(HarnessConfig.pluginZip().orElseThrow())
             .heap("1g")
             .withoutPluginFile("liblongdoc_ops.so");
         operatorModel(builder, BAD_WINDOW, "{\"type\": \"sliding_window\", \"window\": 0}");

@@ -73,6 +73,16 @@ public final class HarnessConfig {
         return workDir().resolveSibling("it-logs");
     }
 
+    /** A node builder with the distribution, JDK, folders and the plugin of this run set. */
+    public static ElasticsearchNode.Builder nodeWithPlugin(String name) {
+        return ElasticsearchNode.builder(name)
+            .distribution(distribution())
+            .javaHome(esJavaHome())
+            .workDir(workDir())
+            .logsDir(logsDir())
+            .plugin(pluginZip().orElseThrow(() -> new IllegalStateException("this test needs the plugin: " + PLUGIN_ZIP + " is empty")));
+    }
+
     private static Path existingFile(String property) {
         Path file = absolute(property);
         if (!Files.isRegularFile(file)) {

@@ -40,12 +40,7 @@ class LoadIT {
     @Test
     void everyAcknowledgedDocumentIsIndexedAndAFullQueueAnswers429() throws Exception {
         List<ObjectNode> documents = documents();
-        try (ElasticsearchNode node = ElasticsearchNode.builder("longdoc-load")
-            .distribution(HarnessConfig.distribution())
-            .javaHome(HarnessConfig.esJavaHome())
-            .workDir(HarnessConfig.workDir())
-            .logsDir(HarnessConfig.logsDir())
-            .plugin(HarnessConfig.pluginZip().orElseThrow())
+        try (ElasticsearchNode node = HarnessConfig.nodeWithPlugin("longdoc-load")
             .setting("thread_pool.longdoc_inference.queue_size", Integer.toString(QUEUE))
             .build()) {
             node.start();
@@ -53,7 +48,7 @@ class LoadIT {
             Fixtures.createPipeline(es, PIPELINE, Fixtures.longDoc("body", null).put("sections", true));
             Fixtures.createQaIndex(es, INDEX, 2);
             // one document first: the model's first load (graph compile) is not part of the load
-            Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE, bulkOf(documents.subList(0, 1))), 1);
+            Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, documents.subList(0, 1))), 1);
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             acknowledged.add(documents.get(0).path("id").asText());
@@ -106,7 +101,7 @@ class LoadIT {
         for (int from = 0; from < mine.size(); from += BULK) {
             List<ObjectNode> pending = new ArrayList<>(mine.subList(from, Math.min(mine.size(), from + BULK)));
             for (int attempt = 0; pending.isEmpty() == false; attempt++) {
-                JsonRest.Reply reply = es.bulk("/_bulk?pipeline=" + PIPELINE, bulkOf(pending));
+                JsonRest.Reply reply = es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, pending));
                 if (reply.status() == 429) {
                     rejected.addAndGet(pending.size());
                     Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
@@ -173,14 +168,6 @@ class LoadIT {
             out.add(source);
         }
         return out;
-    }
-
-    private static JsonRest.Bulk bulkOf(List<ObjectNode> documents) {
-        JsonRest.Bulk bulk = new JsonRest.Bulk();
-        for (ObjectNode document : documents) {
-            bulk.index(INDEX, document.path("id").asText(), document);
-        }
-        return bulk;
     }
 
     private static long pct(long[] sorted, int percentile) {

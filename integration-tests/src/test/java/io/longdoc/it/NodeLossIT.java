@@ -62,13 +62,8 @@ class NodeLossIT {
             seeds.add("127.0.0.1:" + ports[2 * i + 1]);
         }
         for (int i = 0; i < NODES; i++) {
-            nodes.add(ElasticsearchNode.builder(names.get(i))
+            nodes.add(HarnessConfig.nodeWithPlugin(names.get(i))
                 .clusterName("longdoc-nodeloss")
-                .distribution(HarnessConfig.distribution())
-                .javaHome(HarnessConfig.esJavaHome())
-                .workDir(HarnessConfig.workDir())
-                .logsDir(HarnessConfig.logsDir())
-                .plugin(HarnessConfig.pluginZip().orElseThrow())
                 .heap("1g")
                 .ports(ports[2 * i], ports[2 * i + 1])
                 .cluster(seeds, names)
@@ -216,7 +211,7 @@ class NodeLossIT {
                 }
                 JsonRest.Reply reply;
                 try {
-                    reply = es.bulk("/_bulk?pipeline=" + PIPELINE, bulkOf(pending));
+                    reply = es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, pending));
                 } catch (UncheckedIOException e) {
                     count(retried, "connection", pending.size());
                     continue;
@@ -280,19 +275,7 @@ class NodeLossIT {
     }
 
     private static void createIndex(JsonRest es) {
-        es.put("/" + INDEX, JsonRest.json("""
-            {"settings": {"number_of_shards": 3, "number_of_replicas": 1},
-             "mappings": {"properties": {
-               "phase": {"type": "keyword"}, "body": {"type": "text"},
-               "longdoc": {"properties": {
-                 "embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
-                 "section_vectors": {"type": "binary", "doc_values": true},
-                 "sections": {"type": "nested", "properties": {"start": {"type": "integer"}, "end": {"type": "integer"},
-                   "vector": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}}}},
-                 "summary": {"type": "text"},
-                 "summary_embedding": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index_options": {"type": "hnsw"}},
-                 "tokens": {"type": "integer"}, "truncated": {"type": "boolean"}, "model": {"type": "keyword"}}}}}}
-            """)).assertSuccess();
+        Fixtures.createQaIndex(es, INDEX, 3, 1);
         es.get("/_cluster/health/" + INDEX + "?wait_for_status=green&timeout=120s").assertSuccess();
     }
 
@@ -325,13 +308,5 @@ class NodeLossIT {
         source.put("phase", phase);
         source.put("body", body);
         return source;
-    }
-
-    private static JsonRest.Bulk bulkOf(List<ObjectNode> documents) {
-        JsonRest.Bulk bulk = new JsonRest.Bulk();
-        for (ObjectNode document : documents) {
-            bulk.index(INDEX, document.path("id").asText(), document);
-        }
-        return bulk;
     }
 }

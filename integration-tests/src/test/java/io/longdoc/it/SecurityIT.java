@@ -55,13 +55,8 @@ class SecurityIT {
 
     @BeforeAll
     static void startASecuredNode() throws Exception {
-        node = ElasticsearchNode.builder("longdoc-secure")
+        node = HarnessConfig.nodeWithPlugin("longdoc-secure")
             .clusterName("longdoc-secure")
-            .distribution(HarnessConfig.distribution())
-            .javaHome(HarnessConfig.esJavaHome())
-            .workDir(HarnessConfig.workDir())
-            .logsDir(HarnessConfig.logsDir())
-            .plugin(HarnessConfig.pluginZip().orElseThrow())
             .heap("1g")
             .security(ADMIN, PASSWORD)
             // file-based roles and users: the integ-test distribution lacks analysis-common, which the .security

@@ -78,9 +78,8 @@ public final class TransportLoadModelAction extends TransportNodesAction<
     @Override
     protected LoadModelAction.NodeResponse nodeOperation(NodeRequest request, Task task) {
         long start = System.nanoTime();
-        registry.load(request.modelId);
+        AttentionKernel kernel = registry.load(request.modelId).attentionKernel();
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        AttentionKernel kernel = registry.attentionKernel(request.modelId).orElse(AttentionKernel.AS_EXPORTED);
         return new LoadModelAction.NodeResponse(
             clusterService.localNode(), request.modelId, tookMillis, kernel.name(), kernel.fallbackReason());
     }

@@ -272,16 +272,6 @@ public final class ElasticsearchNode implements AutoCloseable {
         return clientBuilder(new Credentials(user, password)).build();
     }
 
-    /** The HTTP address of this node as {@code host:port}, for clients that talk to several nodes. */
-    public String httpAddress() {
-        return "127.0.0.1:" + httpPort;
-    }
-
-    /** The transport address as {@code host:port}, for {@code discovery.seed_hosts}. */
-    public String transportAddress() {
-        return "127.0.0.1:" + transportPort;
-    }
-
     /** A client for the node's HTTP port; owned by the node and closed by {@link #stop()}. */
     public RestClient restClient() {
         requireRunning();
@@ -402,11 +392,10 @@ public final class ElasticsearchNode implements AutoCloseable {
         for (FileUser user : fileUsers) {
             addFileUser(user);
         }
-        if (httpPort <= 0) {
-            httpPort = freePort(-1);
-        }
-        if (transportPort <= 0) {
-            transportPort = freePort(httpPort);
+        if (httpPort <= 0 || transportPort <= 0) {
+            int[] free = freePorts(2);
+            httpPort = free[0];
+            transportPort = free[1];
         }
         Files.writeString(configDir().resolve("elasticsearch.yml"), elasticsearchYml(), StandardCharsets.UTF_8);
         Files.createDirectories(home.resolve("data"));
@@ -525,7 +514,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         yml.put("path.data", home.resolve("data").toString());
         yml.put("path.logs", home.resolve("logs").toString());
         if (security) {
-            // basic auth over plain HTTP on loopback: users come from the file realm and the security API
+            // basic auth over plain HTTP on loopback; users and roles come from the file realm
             yml.put("xpack.security.enabled", "true");
             yml.put("xpack.security.http.ssl.enabled", "false");
             yml.put("xpack.security.transport.ssl.enabled", "false");
@@ -541,19 +530,6 @@ public final class ElasticsearchNode implements AutoCloseable {
 
     private static String yamlQuote(String value) {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static int freePort(int other) throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-                int port = socket.getLocalPort();
-                if (port != other) {
-                    return port;
-                }
-            }
-        }
-        throw new IOException("no free port found");
     }
 
     // ---------------------------------------------------------------- user and permissions

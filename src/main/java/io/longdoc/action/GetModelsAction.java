@@ -52,8 +52,12 @@ public final class GetModelsAction {
         }
     }
 
-    /** One model as the node sees it at the time of the request. */
-    public record ModelView(ModelRegistry.Entry entry, boolean loaded, Optional<AttentionKernel> kernel, ModelStats stats) {}
+    /** One model as the node sees it at the time of the request; the attention kernel is known once it is loaded. */
+    public record ModelView(ModelRegistry.Entry entry, Optional<AttentionKernel> kernel, ModelStats stats) {
+        public boolean loaded() {
+            return kernel.isPresent();
+        }
+    }
 
     /** Locations are reported as {@code plugin} or {@code config}, never as filesystem paths. */
     public static final class Response extends ActionResponse implements ToXContentObject {

@@ -1,6 +1,5 @@
 package io.longdoc.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -8,14 +7,12 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +47,8 @@ class LoadIT {
             // one document first: the model's first load (graph compile) is not part of the load
             Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, documents.subList(0, 1))), 1);
 
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            acknowledged.add(documents.get(0).path("id").asText());
-            AtomicInteger rejected = new AtomicInteger();
-            AtomicInteger otherFailures = new AtomicInteger();
+            RetryingBulkClient bulk = new RetryingBulkClient(es, INDEX, PIPELINE, RetryingBulkClient.RetryRule.tooManyRequests());
+            List<ObjectNode> streamed = documents.subList(1, documents.size());
             List<Long> queryMillis = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean ingesting = new AtomicBoolean(true);
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
@@ -61,7 +56,10 @@ class LoadIT {
             List<Future<?>> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
-                clients.add(pool.submit(() -> ingest(es, documents, client, acknowledged, rejected, otherFailures)));
+                clients.add(pool.submit(() -> {
+                    bulk.send(RetryingBulkClient.shareOf(streamed, client, CLIENTS), BULK);
+                    return null;
+                }));
             }
             Future<?> questions = pool.submit(() -> ask(es, ingesting, queryMillis));
             for (Future<?> client : clients) {
@@ -81,55 +79,14 @@ class LoadIT {
             System.out.printf("LOAD: %d documents by %d bulk clients (bulks of %d, inference queue %d) in %.1f s = %.2f docs/s; "
                     + "429 rejections retried: %d; other failures: %d; acknowledged %d, present %d, with section vectors %d; "
                     + "long_doc_qa during ingest: %d queries, p50 %d p95 %d p99 %d ms%n",
-                documents.size(), CLIENTS, BULK, QUEUE, seconds, (documents.size() - 1) / seconds, rejected.get(), otherFailures.get(),
-                acknowledged.size(), present, vectors, q.length, pct(q, 50), pct(q, 95), pct(q, 99));
-            assertEquals(0, otherFailures.get(), "only 429s are allowed under load");
-            assertEquals(documents.size(), acknowledged.size(), "every document was acknowledged in the end");
-            assertEquals(acknowledged.size(), present, "every acknowledged document is in the index");
+                documents.size(), CLIENTS, BULK, QUEUE, seconds, streamed.size() / seconds, bulk.retriedTotal(), bulk.failures().size(),
+                1 + bulk.acknowledged().size(), present, vectors, q.length, pct(q, 50), pct(q, 95), pct(q, 99));
+            assertEquals(Map.of(), bulk.failures(), "only 429s are allowed under load");
+            assertEquals(streamed.size(), bulk.acknowledged().size(), "every streamed document was acknowledged in the end");
+            assertEquals(1 + bulk.acknowledged().size(), present, "every acknowledged document is in the index");
             assertEquals(present, vectors, "every document has its section vectors");
             assertTrue(q.length > 0, "questions were answered during ingest");
         }
-    }
-
-    /** One client: its share of the documents in bulks; items rejected with 429 are sent again after a pause. */
-    private static Void ingest(JsonRest es, List<ObjectNode> documents, int client, Set<String> acknowledged, AtomicInteger rejected,
-                               AtomicInteger otherFailures) throws InterruptedException {
-        List<ObjectNode> mine = new ArrayList<>();
-        for (int i = 1 + client; i < documents.size(); i += CLIENTS) {
-            mine.add(documents.get(i));
-        }
-        for (int from = 0; from < mine.size(); from += BULK) {
-            List<ObjectNode> pending = new ArrayList<>(mine.subList(from, Math.min(mine.size(), from + BULK)));
-            for (int attempt = 0; pending.isEmpty() == false; attempt++) {
-                JsonRest.Reply reply = es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, pending));
-                if (reply.status() == 429) {
-                    rejected.addAndGet(pending.size());
-                    Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
-                    continue;
-                }
-                reply.assertSuccess();
-                List<ObjectNode> again = new ArrayList<>();
-                JsonNode items = reply.at("/items");
-                for (int i = 0; i < items.size(); i++) {
-                    JsonNode item = items.get(i).path("index");
-                    int status = item.path("status").asInt();
-                    if (status == 200 || status == 201) {
-                        acknowledged.add(item.path("_id").asText());
-                    } else if (status == 429) {
-                        rejected.incrementAndGet();
-                        again.add(pending.get(i));
-                    } else {
-                        otherFailures.incrementAndGet();
-                        System.out.println("LOAD: " + item.path("_id").asText() + " failed with " + status + ": " + JsonRest.reasonsOf(item.path("error")));
-                    }
-                }
-                pending = again;
-                if (pending.isEmpty() == false) {
-                    Thread.sleep(Math.min(5000, 200L << Math.min(attempt, 5)));
-                }
-            }
-        }
-        return null;
     }
 
     private static Void ask(JsonRest es, AtomicBoolean ingesting, List<Long> millis) throws InterruptedException {

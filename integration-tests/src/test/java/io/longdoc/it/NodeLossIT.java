@@ -10,7 +10,6 @@ import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -117,22 +115,25 @@ class NodeLossIT {
 
         // continuous ingest by two clients; the main thread kills the master a third of the way in and restarts it
         List<ObjectNode> stream = streamDocuments();
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        Map<String, AtomicInteger> retried = new ConcurrentHashMap<>();
+        RetryingBulkClient streamer = new RetryingBulkClient(es, INDEX, PIPELINE, RetryingBulkClient.RetryRule.nodeLoss());
+        Set<String> acknowledged = streamer.acknowledged();
         List<Future<?>> clients = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
-            clients.add(pool.submit(() -> ingest(es, stream, client, acknowledged, retried)));
+            clients.add(pool.submit(() -> {
+                streamer.send(RetryingBulkClient.shareOf(stream, client, CLIENTS), BULK);
+                return null;
+            }));
         }
-        awaitAcknowledged(acknowledged, stream.size() / 3, clients);
+        awaitAcknowledged(streamer, stream.size() / 3, clients);
         ElasticsearchNode master = electedMaster(es, nodes);
         int acknowledgedAtKill = acknowledged.size();
         master.kill();
         long killedAt = System.nanoTime();
         System.out.printf("NODE-LOSS: killed the elected master %s (kill -9 of pid) after %d of %d streamed documents were acknowledged%n",
             master.name(), acknowledgedAtKill, stream.size());
-        awaitAcknowledged(acknowledged, acknowledgedAtKill + stream.size() / 3, clients);
+        awaitAcknowledged(streamer, acknowledgedAtKill + stream.size() / 3, clients);
         int acknowledgedWhileDown = acknowledged.size() - acknowledgedAtKill;
         master.restart();
         System.out.printf("NODE-LOSS: %s restarted %.1f s after the kill; %d documents were acknowledged while it was down%n",
@@ -156,8 +157,9 @@ class NodeLossIT {
         System.out.printf("NODE-LOSS: streamed %d documents by %d clients in %.1f s; retried %s; acknowledged %d, present %d "
                 + "(acknowledged ids found: %d); index total %d, with embedding %d, with section vectors %d; "
                 + "long_doc_qa same top-3 hits and answer after the restart: %d/%d%n",
-            stream.size(), CLIENTS, seconds, retried, acknowledged.size(), presentStreamed, presentAcknowledged, total, withEmbedding,
+            stream.size(), CLIENTS, seconds, streamer.retried(), acknowledged.size(), presentStreamed, presentAcknowledged, total, withEmbedding,
             withVectors, sameTopHits, before.size());
+        assertEquals(Map.of(), streamer.failures(), "no document failed for good");
         assertEquals(stream.size(), acknowledged.size(), "every streamed document was acknowledged in the end");
         assertEquals(acknowledged.size(), presentAcknowledged, "every acknowledged document is in the index");
         assertEquals(acknowledged.size(), presentStreamed, "nothing else was streamed in");
@@ -193,61 +195,11 @@ class NodeLossIT {
         return out;
     }
 
-    /** One client's share of the stream, in bulks; whatever is not acknowledged (a dead node, 429, 503) is sent again. */
-    private static Void ingest(JsonRest es, List<ObjectNode> stream, int client, Set<String> acknowledged, Map<String, AtomicInteger> retried)
-        throws InterruptedException {
-        List<ObjectNode> mine = new ArrayList<>();
-        for (int i = client; i < stream.size(); i += CLIENTS) {
-            mine.add(stream.get(i));
-        }
-        for (int from = 0; from < mine.size(); from += BULK) {
-            List<ObjectNode> pending = new ArrayList<>(mine.subList(from, Math.min(mine.size(), from + BULK)));
-            for (int attempt = 0; pending.isEmpty() == false; attempt++) {
-                if (attempt > 60) {
-                    throw new AssertionError("documents still not acknowledged after 60 attempts: " + pending.size());
-                }
-                if (attempt > 0) {
-                    Thread.sleep(Math.min(3000, 200L << Math.min(attempt, 4)));
-                }
-                JsonRest.Reply reply;
-                try {
-                    reply = es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, pending));
-                } catch (UncheckedIOException e) {
-                    count(retried, "connection", pending.size());
-                    continue;
-                }
-                if (reply.isSuccess() == false) {
-                    count(retried, "bulk " + reply.status(), pending.size());
-                    continue;
-                }
-                List<ObjectNode> again = new ArrayList<>();
-                JsonNode items = reply.at("/items");
-                for (int i = 0; i < items.size(); i++) {
-                    JsonNode item = items.get(i).path("index");
-                    int status = item.path("status").asInt();
-                    if (status == 200 || status == 201) {
-                        acknowledged.add(item.path("_id").asText());
-                    } else if (status == 429 || status >= 500) {
-                        count(retried, "item " + status, 1);
-                        again.add(pending.get(i));
-                    } else {
-                        throw new AssertionError("document " + item.path("_id").asText() + " failed with " + status + ": "
-                            + JsonRest.reasonsOf(item.path("error")));
-                    }
-                }
-                pending = again;
-            }
-        }
-        return null;
-    }
-
-    private static void count(Map<String, AtomicInteger> retried, String why, int documents) {
-        retried.computeIfAbsent(why, k -> new AtomicInteger()).addAndGet(documents);
-    }
-
-    private static void awaitAcknowledged(Set<String> acknowledged, int target, List<Future<?>> clients) throws Exception {
+    private static void awaitAcknowledged(RetryingBulkClient bulk, int target, List<Future<?>> clients) throws Exception {
+        Set<String> acknowledged = bulk.acknowledged();
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (acknowledged.size() < target) {
+            assertEquals(Map.of(), bulk.failures(), "no document failed for good");
             for (Future<?> client : clients) {
                 if (client.isDone()) {
                     client.get(); // surfaces a client's failure

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * <pre>
  * bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
+ *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)]
  * </pre>
  */
 public final class QualityHarness {
@@ -42,6 +43,7 @@ public final class QualityHarness {
         int candidates = Integer.parseInt(o.getOrDefault("candidates", "100"));
         int queries = Integer.parseInt(o.getOrDefault("queries", "50"));
         int deepLimit = Integer.parseInt(o.getOrDefault("deep-queries", "0"));
+        int deepPerDocument = Integer.parseInt(o.getOrDefault("deep-per-document", "1"));
         long seed = Long.parseLong(o.getOrDefault("seed", "20261122"));
         Path work = Files.createDirectories(Path.of(o.getOrDefault("work", "target/quality-work")));
         Files.createDirectories(out);
@@ -68,7 +70,7 @@ public final class QualityHarness {
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length
             if (tasks.contains("deep-section") && previous.has("deep-section", 0) == false) {
-                EvalSet deep = deepSectionSet(deepCorpus, local, deepLimit);
+                EvalSet deep = deepSectionSet(deepCorpus, local, deepLimit, deepPerDocument);
                 if (deep == null) {
                     records.add(Map.of("task", "deep-section", "length", 0,
                         "status", "not applicable: the corpus has no sections after token 512 with unique headings"));
@@ -83,7 +85,13 @@ public final class QualityHarness {
                             progress(task + " " + length + ": kept from the earlier run (--resume)");
                             continue;
                         }
-                        sets.add(insertionSet(task, length, fillers, local, candidates, queries, seed + length));
+                        try {
+                            sets.add(insertionSet(task, length, fillers, local, candidates, queries, seed + length));
+                        } catch (IllegalArgumentException e) {
+                            // a small corpus may not fill the longest lengths: say so in the table, run the rest
+                            progress(task + " " + length + ": not run: " + e.getMessage());
+                            records.add(Map.of("task", task, "length", length, "status", "not run: " + e.getMessage()));
+                        }
                     }
                 }
             }
@@ -106,12 +114,19 @@ public final class QualityHarness {
         return new EvalSet(task, length, docs, questions);
     }
 
-    static EvalSet deepSectionSet(Path corpus, LocalModels local, int limit) {
+    static EvalSet deepSectionSet(Path corpus, LocalModels local, int limit, int perDocument) {
         List<Corpus.Document> documents;
         try (var all = Corpus.stream(corpus)) {
-            documents = all.toList();
+            // a blank text has nothing to encode (the processor rejects it) and no section to ask about
+            documents = all.filter(d -> d.text().isBlank() == false).toList();
         }
-        List<DeepSectionTask.Query> selected = DeepSectionTask.select(documents, local::tokenize, limit);
+        Set<String> ids = new java.util.HashSet<>();
+        for (Corpus.Document document : documents) {
+            if (ids.add(document.id()) == false) {
+                throw new IllegalArgumentException("[" + corpus + "] holds the id [" + document.id() + "] twice: deep-section needs one document an id");
+            }
+        }
+        List<DeepSectionTask.Query> selected = DeepSectionTask.select(documents, local::tokenize, limit, perDocument);
         if (selected.isEmpty()) {
             return null;
         }

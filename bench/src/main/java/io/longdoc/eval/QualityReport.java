@@ -59,7 +59,9 @@ final class QualityReport {
         md.append("| task | length | documents | questions | method | top-1 | MRR@10 | answer |\n| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n");
         for (Map<String, Object> r : records) {
             if (r.containsKey("status")) {
-                md.append("| ").append(r.get("task")).append(" | | | | | ").append(r.get("status")).append(" | | |\n");
+                Object length = r.get("length");
+                md.append("| ").append(r.get("task")).append(" | ").append(Integer.valueOf(0).equals(length) ? "whole corpus" : length)
+                    .append(" | | | | ").append(r.get("status")).append(" | | |\n");
                 continue;
             }
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %.2f | %.3f | %s |%n", r.get("task"),

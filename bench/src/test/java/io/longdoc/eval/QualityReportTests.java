@@ -56,4 +56,17 @@ class QualityReportTests {
     void noEarlierFileMeansNothingToKeep(@TempDir Path out) throws Exception {
         assertTrue(QualityReport.read(out, Map.of()).records().isEmpty());
     }
+
+    @Test
+    void aSetThatCouldNotRunIsARowSayingWhyAndCountsAsDone(@TempDir Path out) throws Exception {
+        Map<String, String> options = Map.of("lengths", "1024,16384");
+        List<Map<String, Object>> records = List.of(record("passkey", 1024, "bm25", 1.0),
+            Map.of("task", "passkey", "length", 16384, "status", "not run: the corpus holds fewer than 16300 tokens of filler"),
+            Map.of("task", "deep-section", "length", 0, "status", "not applicable: no sections"));
+        QualityReport.write(out, records, "", options, 5);
+        String table = Files.readString(out.resolve("quality.md"));
+        assertTrue(table.contains("| passkey | 16384 | | | | not run: the corpus holds fewer than 16300 tokens of filler | | |"), table);
+        assertTrue(table.contains("| deep-section | whole corpus | | | | not applicable: no sections | | |"), table);
+        assertTrue(QualityReport.read(out, options).has("passkey", 16384), "a resumed run does not try it again");
+    }
 }

@@ -106,7 +106,7 @@ class DeepSectionQaIT {
         corpus.forEach(d -> byId.put(d.id(), d));
         try (Tokenizer tokenizer = Tokenizer.load(TestModels.bgeTokenizer())) {
             List<Target> targets = new ArrayList<>();
-            for (DeepSectionTask.Query query : DeepSectionTask.select(corpus, tokenizer::tokenize, TARGETS)) {
+            for (DeepSectionTask.Query query : DeepSectionTask.select(corpus, tokenizer::tokenize, TARGETS, 1)) {
                 Corpus.Document page = byId.get(query.documentId());
                 targets.add(new Target(page, new Corpus.Heading(query.heading(), 0, query.start(), query.end())));
             }

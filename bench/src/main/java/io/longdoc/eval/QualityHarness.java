@@ -41,6 +41,10 @@ public final class QualityHarness {
         int[] lengths = Arrays.stream(o.getOrDefault("lengths", "1024,2048,4096,8192,16384").split(",")).mapToInt(Integer::parseInt).toArray();
         Set<String> tasks = Set.of(o.getOrDefault("tasks", "passkey,needle,deep-section").split(","));
         int candidates = Integer.parseInt(o.getOrDefault("candidates", "100"));
+        if (candidates < 1 || candidates > InsertionTask.NAMES.size()) {
+            // a bad option fails the run at once; only what the corpus cannot fill becomes a "not run" row below
+            throw new IllegalArgumentException("--candidates must be 1.." + InsertionTask.NAMES.size() + " (one distinct name a document), got " + candidates);
+        }
         int queries = Integer.parseInt(o.getOrDefault("queries", "50"));
         int deepLimit = Integer.parseInt(o.getOrDefault("deep-queries", "0"));
         int deepPerDocument = Integer.parseInt(o.getOrDefault("deep-per-document", "1"));

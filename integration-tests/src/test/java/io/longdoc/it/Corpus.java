@@ -78,10 +78,37 @@ public final class Corpus {
             if (document.id() == null || document.text() == null) {
                 throw new IllegalStateException("a line of [" + file + "] has no id or text");
             }
-            return document;
+            return inUtf16(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a line of [" + file + "] is not a corpus document: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Section offsets in the files count Unicode code points (what the Python that writes them counts); Java strings
+     * index UTF-16 units, which differ after each character outside the Basic Multilingual Plane (an emoji).
+     */
+    static Document inUtf16(Document document) {
+        String text = document.text();
+        int codePoints = text.codePointCount(0, text.length());
+        if (codePoints == text.length() || document.sections().isEmpty()) {
+            return document;
+        }
+        List<Heading> sections = document.sections().stream()
+            .map(h -> new Heading(h.heading(), h.level(), utf16(text, h.start(), codePoints), utf16(text, h.end(), codePoints)))
+            .toList();
+        return new Document(document.id(), document.title(), document.source(), text, sections);
+    }
+
+    /** An offset outside the text stays outside it, so the checks that reject such a section still see it. */
+    private static int utf16(String text, int codePointOffset, int codePoints) {
+        if (codePointOffset < 0) {
+            return codePointOffset;
+        }
+        if (codePointOffset > codePoints) {
+            return codePointOffset + text.length() - codePoints;
+        }
+        return text.offsetByCodePoints(0, codePointOffset);
     }
 
     private static Path file(String name) {

@@ -119,6 +119,20 @@ public final class QualityHarness {
     }
 
     static EvalSet deepSectionSet(Path corpus, LocalModels local, int limit, int perDocument) {
+        List<Corpus.Document> documents = deepCandidates(corpus);
+        List<DeepSectionTask.Query> selected = DeepSectionTask.select(documents, local::tokenize, limit, perDocument);
+        if (selected.isEmpty()) {
+            return null;
+        }
+        List<EvalSet.Doc> docs = documents.stream().map(d -> new EvalSet.Doc(d.id(), d.text())).toList();
+        List<EvalSet.Question> questions = selected.stream()
+            .map(q -> new EvalSet.Question(q.heading(), q.documentId(), null, q.start(), q.end())).toList();
+        progress("deep-section: " + docs.size() + " documents, " + questions.size() + " headings");
+        return new EvalSet("deep-section", 0, docs, questions);
+    }
+
+    /** The corpus's documents as deep-section candidates: blank texts left out, an id used twice refused. */
+    static List<Corpus.Document> deepCandidates(Path corpus) {
         List<Corpus.Document> documents;
         try (var all = Corpus.stream(corpus)) {
             // a blank text has nothing to encode (the processor rejects it) and no section to ask about
@@ -130,15 +144,7 @@ public final class QualityHarness {
                 throw new IllegalArgumentException("[" + corpus + "] holds the id [" + document.id() + "] twice: deep-section needs one document an id");
             }
         }
-        List<DeepSectionTask.Query> selected = DeepSectionTask.select(documents, local::tokenize, limit, perDocument);
-        if (selected.isEmpty()) {
-            return null;
-        }
-        List<EvalSet.Doc> docs = documents.stream().map(d -> new EvalSet.Doc(d.id(), d.text())).toList();
-        List<EvalSet.Question> questions = selected.stream()
-            .map(q -> new EvalSet.Question(q.heading(), q.documentId(), null, q.start(), q.end())).toList();
-        progress("deep-section: " + docs.size() + " documents, " + questions.size() + " headings");
-        return new EvalSet("deep-section", 0, docs, questions);
+        return documents;
     }
 
     static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node) throws Exception {

@@ -3,6 +3,7 @@ package io.longdoc.action;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.model.ModelStats;
+import io.longdoc.runtime.RuntimeStatus;
 
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
@@ -62,10 +63,12 @@ public final class GetModelsAction {
     /** Locations are reported as {@code plugin} or {@code config}, never as filesystem paths. */
     public static final class Response extends ActionResponse implements ToXContentObject {
         private final String defaultModel;
+        private final RuntimeStatus runtime;
         private final List<ModelView> models;
 
-        public Response(String defaultModel, List<ModelView> models) {
+        public Response(String defaultModel, RuntimeStatus runtime, List<ModelView> models) {
             this.defaultModel = defaultModel;
+            this.runtime = runtime;
             this.models = List.copyOf(models);
         }
 
@@ -82,6 +85,7 @@ public final class GetModelsAction {
         public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
             builder.startObject();
             builder.field("default_model", defaultModel);
+            builder.field("runtime", runtime);
             builder.startArray("models");
             for (ModelView model : models) {
                 writeModel(builder, model);

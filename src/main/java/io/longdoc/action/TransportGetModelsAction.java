@@ -37,7 +37,7 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
             List<GetModelsAction.ModelView> views = entries.stream()
                 .map(e -> new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.stats(e.id())))
                 .toList();
-            return new GetModelsAction.Response(registry.defaultModelId(), views);
+            return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views);
         });
     }
 }

@@ -4,6 +4,8 @@ import io.longdoc.runtime.Encoder;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.runtime.OrtUnavailableException;
+import io.longdoc.runtime.RuntimeStatus;
 import io.longdoc.text.Tokenizer;
 
 import org.apache.logging.log4j.LogManager;
@@ -105,6 +107,11 @@ public final class ModelRegistry implements AutoCloseable {
         return entry(id).spec();
     }
 
+    /** ONNX Runtime on this node, for {@code GET _longdoc/models}. */
+    public RuntimeStatus runtimeStatus() {
+        return runtime.status();
+    }
+
     public boolean isLoaded(String id) {
         return loaded.containsKey(id);
     }
@@ -174,7 +181,7 @@ public final class ModelRegistry implements AutoCloseable {
                 return loaded(spec, tokenizer, encoder, AttentionKernel.AS_EXPORTED);
             }
             return openCompiled(entry, tokenizer);
-        } catch (ModelLoadException e) {
+        } catch (ModelLoadException | OrtUnavailableException e) {
             tokenizer.close();
             throw e;
         } catch (Exception | LinkageError e) {

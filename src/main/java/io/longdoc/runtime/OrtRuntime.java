@@ -9,13 +9,16 @@ import java.nio.file.Path;
 
 /**
  * The node's one ONNX Runtime environment and the options every session gets. The environment is created on first
- * use, so a node that never runs a model never loads the native library.
+ * use, so a node that never runs a model never loads the native library; it is created through
+ * {@link EnvironmentStart}, and when that refuses or fails the reason is kept and every later use fails with it
+ * (a native library that failed to initialise cannot be retried in the same JVM).
  */
 public final class OrtRuntime implements AutoCloseable {
 
     private final int intraOpThreads;
     private final ExecutionProvider executionProvider;
     private OrtEnvironment environment;
+    private OrtUnavailableException unavailable;
 
     public OrtRuntime(int intraOpThreads, ExecutionProvider executionProvider) {
         if (intraOpThreads < 1) {
@@ -25,11 +28,28 @@ public final class OrtRuntime implements AutoCloseable {
         this.executionProvider = executionProvider;
     }
 
+    /** The environment, started on first use; {@link OrtUnavailableException} (503) when ONNX Runtime cannot run here. */
     public synchronized OrtEnvironment environment() {
+        if (unavailable != null) {
+            throw new OrtUnavailableException(unavailable.reason(), null);
+        }
         if (environment == null) {
-            environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "longdoc");
+            try {
+                environment = EnvironmentStart.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "longdoc");
+            } catch (OrtUnavailableException e) {
+                unavailable = e;
+                throw e;
+            }
         }
         return environment;
+    }
+
+    /** Whether ONNX Runtime has started, not yet, or cannot (with the reason), for {@code GET _longdoc/models}. */
+    public synchronized RuntimeStatus status() {
+        if (unavailable != null) {
+            return new RuntimeStatus(RuntimeStatus.State.UNAVAILABLE, unavailable.reason());
+        }
+        return new RuntimeStatus(environment == null ? RuntimeStatus.State.NOT_STARTED : RuntimeStatus.State.STARTED, null);
     }
 
     /** Opens a session on an ONNX file; the caller owns (and closes) it. */

@@ -1,0 +1,32 @@
+package io.longdoc.runtime;
+
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/** ONNX Runtime on this node: started, not yet needed, or unavailable with the reason. */
+public record RuntimeStatus(State state, String reason) implements ToXContentObject {
+
+    public enum State {
+        NOT_STARTED,
+        STARTED,
+        UNAVAILABLE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject();
+        builder.field("onnxruntime", state.toString());
+        if (reason != null) {
+            builder.field("reason", reason);
+        }
+        return builder.endObject();
+    }
+}

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderGraphBuilder;
@@ -52,7 +53,7 @@ class CheckpointParityTests {
     void bert() throws Exception {
         SyntheticCheckpoint hf = SyntheticCheckpoint.bert(101);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
-        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), model.weights().config());
+        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f, Activation.GELU), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         TokenBatch batch = TokenBatch.random(201, new int[] { 16, 11 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs base = assertParity("bert", model, batch);
@@ -71,7 +72,7 @@ class CheckpointParityTests {
     void roberta() throws Exception {
         SyntheticCheckpoint hf = SyntheticCheckpoint.roberta(102);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("roberta")));
-        assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f), model.weights().config());
+        assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f, Activation.GELU), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         TokenBatch batch = TokenBatch.random(202, new int[] { 16, 9 }, new int[][] { {}, {} }, 1, hf.vocab);
         Outputs base = assertParity("roberta", model, batch);

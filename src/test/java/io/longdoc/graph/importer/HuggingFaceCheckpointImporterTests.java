@@ -1,5 +1,6 @@
 package io.longdoc.graph.importer;
 
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderWeights;
@@ -34,7 +35,7 @@ class HuggingFaceCheckpointImporterTests {
         SyntheticCheckpoint hf = SyntheticCheckpoint.bert(1);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
         EncoderConfig config = model.weights().config();
-        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), config);
+        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f, Activation.GELU), config);
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         assertAllTensors(hf, model.weights());
         assertNull(model.weights().qaOutputs());
@@ -210,8 +211,8 @@ class HuggingFaceCheckpointImporterTests {
         Path noConfig = Files.createDirectories(dir.resolve("i"));
         assertContains(assertThrows(IOException.class, () -> HuggingFaceCheckpointImporter.importFolder(noConfig)), "config.json");
 
-        Path activation = SyntheticCheckpoint.bert(9).with("hidden_act", "relu").write(dir.resolve("j"));
-        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(activation)), "hidden_act [relu]");
+        Path activation = SyntheticCheckpoint.bert(9).with("hidden_act", "prelu").write(dir.resolve("j"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(activation)), "hidden_act [prelu]");
     }
 
     /** Every encoder tensor equals the checkpoint's, linear weights transposed. */

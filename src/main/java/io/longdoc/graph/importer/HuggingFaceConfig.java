@@ -82,7 +82,7 @@ record HuggingFaceConfig(
             window = perLayer(map, "attention_window", 512, layers);
             for (int w : window) {
                 if (w < 2 || w % 2 != 0) {
-                    throw new IllegalArgumentException("[" + FILE + "] attention_window values must be positive and even (two-sided), got " + w);
+                    throw new IllegalArgumentException("[" + FILE + "] attention_window values must be positive and even (two-sided), got [" + w + "]");
                 }
             }
             if (map.containsKey("attention_dilation")) {
@@ -95,6 +95,14 @@ record HuggingFaceConfig(
             if (attentionType.equals("block_sparse") == false && attentionType.equals("original_full") == false) {
                 throw new IllegalArgumentException("[" + FILE + "] has attention_type [" + attentionType + "], expected block_sparse or original_full");
             }
+        }
+        int blockSize = integer(map, "block_size", 64);
+        int randomBlocks = integer(map, "num_random_blocks", 3);
+        if (type.equals("big_bird") && blockSize < 1) {
+            throw new IllegalArgumentException("[" + FILE + "] has block_size [" + blockSize + "]; it must be at least 1");
+        }
+        if (type.equals("big_bird") && randomBlocks < 0) {
+            throw new IllegalArgumentException("[" + FILE + "] has num_random_blocks [" + randomBlocks + "]; it must be at least 0");
         }
         return new HuggingFaceConfig(
             type,
@@ -109,8 +117,8 @@ record HuggingFaceConfig(
             window,
             dilation,
             attentionType,
-            integer(map, "block_size", 64),
-            integer(map, "num_random_blocks", 3),
+            blockSize,
+            randomBlocks,
             bool(map, "use_bias", true)
         );
     }

@@ -11,7 +11,8 @@ package io.longdoc.graph;
  * @param maxPositions      rows of the position table the model uses (after longify: the long length, offset included)
  * @param positionOffset    index of the first real position (RoBERTa family: padding_idx + 1 = 2; BERT: 0)
  * @param padTokenId        id of the padding token (RoBERTa position ids count from it)
- * @param layerNormEps      LayerNorm epsilon
+ * @param layerNormEps      LayerNorm epsilon (every LayerNorm, the embeddings' included)
+ * @param activation        the feed-forward activation (Hugging Face's hidden_act)
  */
 public record EncoderConfig(
     String architecture,
@@ -22,9 +23,11 @@ public record EncoderConfig(
     int maxPositions,
     int positionOffset,
     int padTokenId,
-    float layerNormEps
+    float layerNormEps,
+    Activation activation
 ) {
     public EncoderConfig {
+        java.util.Objects.requireNonNull(activation, "activation");
         if (hiddenSize % numHeads != 0) {
             throw new IllegalArgumentException("hidden size " + hiddenSize + " is not a multiple of the " + numHeads + " heads");
         }
@@ -40,6 +43,10 @@ public record EncoderConfig(
     }
 
     public EncoderConfig withMaxPositions(int positions) {
-        return new EncoderConfig(architecture, hiddenSize, numHeads, intermediateSize, numLayers, positions, positionOffset, padTokenId, layerNormEps);
+        return new EncoderConfig(architecture, hiddenSize, numHeads, intermediateSize, numLayers, positions, positionOffset, padTokenId, layerNormEps, activation);
+    }
+
+    public EncoderConfig withActivation(Activation other) {
+        return new EncoderConfig(architecture, hiddenSize, numHeads, intermediateSize, numLayers, maxPositions, positionOffset, padTokenId, layerNormEps, other);
     }
 }

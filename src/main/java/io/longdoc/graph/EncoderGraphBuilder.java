@@ -12,8 +12,8 @@ import java.util.List;
  * Outputs {@code last_hidden_state} [batch, n, d] and, with a QA head, {@code start_logits} and {@code end_logits}
  * [batch, n]. The rows of padding positions are unspecified.
  * <p>
- * The encoder is BERT's: word + position + token-type-0 embeddings and LayerNorm, then post-LayerNorm layers with
- * exact (erf) GELU. Position ids are 0..n−1, or for the RoBERTa family (positionOffset > 0) positionOffset + index
+ * The encoder is BERT's: word + position + token-type-0 embeddings and LayerNorm, then post-LayerNorm layers whose
+ * feed-forward activation is the config's {@link Activation}. Position ids are 0..n−1, or for the RoBERTa family (positionOffset > 0) positionOffset + index
  * among the real tokens, padding keeping padTokenId's row (Hugging Face's create_position_ids_from_input_ids).
  * <p>
  * With {@link GraphOptions#fused()} the attention core of each sliding-window or block-sparse layer — everything
@@ -156,14 +156,8 @@ public final class EncoderGraphBuilder {
         String context = attention.context(g, new AttentionCore.Projections(layer, w, hidden, query, key, value));
         String attended = g.add(g.linear(context, w.attentionOutput(), name + ".attention_output"), hidden);
         String normed = g.layerNorm(attended, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
-        String intermediate = gelu(g, g.linear(normed, w.intermediate(), name + ".intermediate"));
+        String intermediate = ActivationOps.apply(g, config.activation(), g.linear(normed, w.intermediate(), name + ".intermediate"));
         String output = g.add(g.linear(intermediate, w.output(), name + ".output"), normed);
         return g.layerNorm(output, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
-    }
-
-    /** Exact GELU, x·½·(1 + erf(x/√2)) (ONNX's Gelu op arrives only in opset 20). */
-    private static String gelu(OnnxGraphWriter g, String x) {
-        String erf = g.op("Erf", List.of(g.mul(x, g.floatScalar((float) (1 / Math.sqrt(2))))));
-        return g.mul(g.mul(x, g.floatScalar(0.5f)), g.add(erf, g.floatScalar(1)));
     }
 }

@@ -24,7 +24,11 @@ import java.util.Set;
  * @param blockSize block size (block_sparse)
  * @param randomBlocks random key blocks per query block (block_sparse)
  * @param seed      seed of the random layout (block_sparse)
- * @param randomMode seeded or hf_eval (block_sparse)
+ * @param randomMode seeded or hf_eval (block_sparse); null when the spec leaves it out, and then it is what the
+ *                   checkpoint computes: hf_eval for a big_bird checkpoint (parity with transformers' eval-mode
+ *                   outputs), seeded for the others, which have no random blocks of their own. Seeded (the BigBird
+ *                   paper's random blocks, drawn once from {@code seed}) is the better choice for a model trained or
+ *                   fine-tuned with random blocks in train mode, or to explore the pattern.
  * @param fused     run the sparse attention through the onnx-ops kernel when the library is there (standard ops
  *                  otherwise, reported in the model's stats)
  */
@@ -63,8 +67,11 @@ public record CompileSpec(
         }
     }
 
-    /** The attention pattern for a model of {@code layers} layers; null when the checkpoint's own pattern is kept. */
-    public AttentionPattern pattern(int layers) {
+    /**
+     * The attention pattern for a model of {@code layers} layers and {@code architecture} (EncoderConfig's); null when
+     * the checkpoint's own pattern is kept.
+     */
+    public AttentionPattern pattern(int layers, String architecture) {
         if (attention == null) {
             return null;
         }
@@ -78,9 +85,17 @@ public record CompileSpec(
                 java.util.Arrays.fill(windows, window);
                 yield new AttentionPattern.SlidingWindow(windows, dilations);
             }
-            case "block_sparse" -> new AttentionPattern.BlockSparse(blockSize, randomBlocks, seed, randomMode);
+            case "block_sparse" -> new AttentionPattern.BlockSparse(blockSize, randomBlocks, seed, randomMode(architecture));
             default -> throw new IllegalStateException(attention);
         };
+    }
+
+    /** The spec's random_mode, else the checkpoint's: transformers' BigBird in eval mode computes hf_eval. */
+    AttentionPattern.RandomBlocks randomMode(String architecture) {
+        if (randomMode != null) {
+            return randomMode;
+        }
+        return "big_bird".equals(architecture) ? AttentionPattern.RandomBlocks.HF_EVAL : AttentionPattern.RandomBlocks.SEEDED;
     }
 
     @SuppressWarnings("unchecked")
@@ -101,7 +116,7 @@ public record CompileSpec(
         }
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(String.valueOf(weights), (Boolean) longify, null, 0, null, 0, 0, 0, AttentionPattern.RandomBlocks.SEEDED, (Boolean) fused);
+            return new CompileSpec(String.valueOf(weights), (Boolean) longify, null, 0, null, 0, 0, 0, null, (Boolean) fused);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
@@ -121,7 +136,7 @@ public record CompileSpec(
             intValue(attention, "block_size", 64),
             intValue(attention, "random_blocks", 3),
             intValue(attention, "seed", 0),
-            randomMode(attention.getOrDefault("random_mode", "seeded")),
+            attention.containsKey("random_mode") ? randomMode(attention.get("random_mode")) : null,
             (Boolean) fused
         );
     }
@@ -182,10 +197,12 @@ public record CompileSpec(
                         builder.field("dilation", dilations);
                     }
                 }
-                case "block_sparse" -> builder.field("block_size", blockSize)
-                    .field("random_blocks", randomBlocks)
-                    .field("seed", seed)
-                    .field("random_mode", randomMode.name().toLowerCase(Locale.ROOT));
+                case "block_sparse" -> {
+                    builder.field("block_size", blockSize).field("random_blocks", randomBlocks).field("seed", seed);
+                    if (randomMode != null) {
+                        builder.field("random_mode", randomMode.name().toLowerCase(Locale.ROOT));
+                    }
+                }
                 default -> {}
             }
             builder.endObject();

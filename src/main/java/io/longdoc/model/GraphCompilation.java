@@ -42,7 +42,7 @@ final class GraphCompilation {
         if (weights.config().hiddenSize() != spec.dims()) {
             throw new IllegalArgumentException("the spec says [dims] is " + spec.dims() + " but the weights have width " + weights.config().hiddenSize());
         }
-        AttentionPattern pattern = compile.pattern(weights.config().numLayers());
+        AttentionPattern pattern = compile.pattern(weights.config().numLayers(), weights.config().architecture());
         if (pattern == null) {
             pattern = imported.pattern();
         }

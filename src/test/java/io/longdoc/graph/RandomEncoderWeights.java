@@ -18,6 +18,8 @@ final class RandomEncoderWeights {
     private boolean roberta;
     private boolean globalProjections;
     private boolean qaHead;
+    private Activation activation = Activation.GELU;
+    private float intermediateScale = 1;
 
     private RandomEncoderWeights(long seed) {
         this.random = new Random(seed);
@@ -43,6 +45,16 @@ final class RandomEncoderWeights {
         return this;
     }
 
+    /**
+     * The feed-forward activation, with feed-forward input weights {@code scale} times the usual so that its inputs
+     * reach the ranges where the activations differ (gelu_10's clip at ±10, relu6's at 6).
+     */
+    RandomEncoderWeights withActivation(Activation activation, float scale) {
+        this.activation = activation;
+        this.intermediateScale = scale;
+        return this;
+    }
+
     EncoderWeights build() {
         int offset = roberta ? 2 : 0;
         EncoderConfig config = new EncoderConfig(
@@ -54,7 +66,8 @@ final class RandomEncoderWeights {
             MAX_TOKENS + offset,
             offset,
             roberta ? 1 : 0,
-            1e-12f
+            1e-12f,
+            activation
         );
         List<LayerWeights> layers = new ArrayList<>();
         for (int i = 0; i < LAYERS; i++) {
@@ -65,7 +78,7 @@ final class RandomEncoderWeights {
                     linear(HIDDEN, HIDDEN),
                     linear(HIDDEN, HIDDEN),
                     norm(),
-                    linear(HIDDEN, INTERMEDIATE),
+                    scaled(linear(HIDDEN, INTERMEDIATE), intermediateScale),
                     linear(INTERMEDIATE, HIDDEN),
                     norm(),
                     globalProjections ? linear(HIDDEN, HIDDEN) : null,
@@ -88,6 +101,15 @@ final class RandomEncoderWeights {
     /** Weights of about 2/√in, so attention scores spread over several units and the pattern matters. */
     private Linear linear(int in, int out) {
         return new Linear(tensor((float) (2 / Math.sqrt(in)), in, out), tensor(0.1f, out));
+    }
+
+    private static Linear scaled(Linear linear, float scale) {
+        for (FloatTensor t : new FloatTensor[] { linear.weight(), linear.bias() }) {
+            for (int i = 0; i < t.data().length; i++) {
+                t.data()[i] *= scale;
+            }
+        }
+        return linear;
     }
 
     private LayerNormWeights norm() {

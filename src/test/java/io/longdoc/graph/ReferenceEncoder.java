@@ -117,10 +117,32 @@ public final class ReferenceEncoder {
         double[][] intermediate = linear(normed, w.intermediate());
         for (double[] row : intermediate) {
             for (int c = 0; c < row.length; c++) {
-                row[c] = 0.5 * row[c] * (1 + erf(row[c] / Math.sqrt(2)));
+                row[c] = activation(row[c]);
             }
         }
         return layerNorm(add(linear(intermediate, w.output()), normed), w.outputNorm());
+    }
+
+    /** Each hidden_act written out here from transformers' activations.py, independently of the graph builder. */
+    private double activation(double x) {
+        double gelu = 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+        return switch (config.activation()) {
+            case GELU, GELU_PYTHON -> gelu;
+            case GELU_10 -> Math.min(10, Math.max(-10, gelu));
+            case GELU_NEW, GELU_PYTORCH_TANH, GELU_PYTHON_TANH, GELU_ACCURATE -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case GELU_FAST -> 0.5 * x * (1 + Math.tanh(x * 0.7978845608 * (1 + 0.044715 * x * x)));
+            case QUICK_GELU -> x / (1 + Math.exp(-1.702 * x));
+            case RELU -> Math.max(0, x);
+            case RELU2 -> Math.max(0, x) * Math.max(0, x);
+            case RELU6 -> Math.min(6, Math.max(0, x));
+            case LEAKY_RELU -> x >= 0 ? x : 0.01 * x;
+            case SILU, SWISH -> x / (1 + Math.exp(-x));
+            case MISH -> x * Math.tanh(Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0));
+            case SIGMOID -> 1 / (1 + Math.exp(-x));
+            case TANH -> Math.tanh(x);
+            case LINEAR -> x;
+            case LAPLACE -> 0.5 * (1 + erf((x - 0.707107) / (0.282095 * Math.sqrt(2))));
+        };
     }
 
     /** Softmax over the keys with weight count × exp(score), then the weighted sum of values, for one head. */

@@ -7,9 +7,6 @@ import io.longdoc.graph.FloatTensor;
 import io.longdoc.graph.LayerNormWeights;
 import io.longdoc.graph.Linear;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class HuggingFaceCheckpointImporter {
 
-    private static final Logger logger = LogManager.getLogger(HuggingFaceCheckpointImporter.class);
-
     /** Buffers some checkpoints save beside the parameters; they are recomputed by the graph. */
     private static final Pattern BUFFERS = Pattern.compile(".*embeddings\\.(position_ids|token_type_ids)$");
     private static final Pattern QKV = Pattern.compile("^encoder\\.layer\\.\\d+\\.attention\\.self\\.(query|key|value)$");
@@ -44,9 +39,6 @@ public final class HuggingFaceCheckpointImporter {
 
     public static ImportedModel importFolder(Path folder) throws IOException {
         HuggingFaceConfig hf = HuggingFaceConfig.read(folder);
-        if (hf.hiddenAct().equals("gelu") == false) {
-            logger.warn("[{}] uses hidden_act [{}]; the encoder graph computes erf GELU, which differs by under 1e-3", folder.getFileName(), hf.hiddenAct());
-        }
         try (CheckpointTensors tensors = CheckpointTensors.open(folder)) {
             String prefix = prefix(hf, tensors);
             HfParameters parameters = new HfParameters(tensors, prefix, hf.useBias() == false);
@@ -60,7 +52,8 @@ public final class HuggingFaceCheckpointImporter {
                 hf.maxPositions(),
                 hf.positionOffset(),
                 hf.padTokenId(),
-                hf.layerNormEps()
+                hf.layerNormEps(),
+                hf.activation()
             );
             int layersInFile = BertLayout.countLayers(parameters.paths(), tensors.describe());
             if (layersInFile != config.numLayers()) {

@@ -1,5 +1,7 @@
 package io.longdoc.graph.importer;
 
+import io.longdoc.graph.Activation;
+
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.xcontent.XContentType;
 
@@ -30,7 +32,7 @@ record HuggingFaceConfig(
     int maxPositions,
     int padTokenId,
     float layerNormEps,
-    String hiddenAct,
+    Activation activation,
     int[] attentionWindow,
     int[] attentionDilation,
     String attentionType,
@@ -41,8 +43,6 @@ record HuggingFaceConfig(
 
     static final String FILE = "config.json";
     static final Set<String> MODEL_TYPES = Set.of("bert", "roberta", "longformer", "big_bird");
-    /** Activations the graph computes as GELU; the tanh forms differ from erf GELU by under 1e-3. */
-    static final Set<String> GELU = Set.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_python");
 
     static HuggingFaceConfig read(Path folder) throws IOException {
         Map<String, Object> map;
@@ -66,9 +66,11 @@ record HuggingFaceConfig(
         if (positionType.equals("absolute") == false) {
             throw new IllegalArgumentException("[" + FILE + "] has position_embedding_type [" + positionType + "]; only absolute positions are supported");
         }
+        // transformers' BigBirdConfig defaults to the tanh approximation, the BERT family's configs to erf GELU
         String act = string(map, "hidden_act", type.equals("big_bird") ? "gelu_new" : "gelu");
-        if (GELU.contains(act) == false) {
-            throw new IllegalArgumentException("[" + FILE + "] has hidden_act [" + act + "]; the encoder graph computes GELU, one of " + GELU);
+        Activation activation = Activation.fromHfName(act);
+        if (activation == null) {
+            throw new IllegalArgumentException("[" + FILE + "] has hidden_act [" + act + "], which longdoc does not compute; expected one of " + Activation.hfNames());
         }
         if (type.equals("big_bird") && bool(map, "rescale_embeddings", false)) {
             throw new IllegalArgumentException("[" + FILE + "] has rescale_embeddings true, which is not supported");
@@ -80,7 +82,7 @@ record HuggingFaceConfig(
             window = perLayer(map, "attention_window", 512, layers);
             for (int w : window) {
                 if (w < 2 || w % 2 != 0) {
-                    throw new IllegalArgumentException("[" + FILE + "] attention_window values must be positive and even (two-sided), got " + w);
+                    throw new IllegalArgumentException("[" + FILE + "] attention_window values must be positive and even (two-sided), got [" + w + "]");
                 }
             }
             if (map.containsKey("attention_dilation")) {
@@ -94,6 +96,14 @@ record HuggingFaceConfig(
                 throw new IllegalArgumentException("[" + FILE + "] has attention_type [" + attentionType + "], expected block_sparse or original_full");
             }
         }
+        int blockSize = integer(map, "block_size", 64);
+        int randomBlocks = integer(map, "num_random_blocks", 3);
+        if (type.equals("big_bird") && blockSize < 1) {
+            throw new IllegalArgumentException("[" + FILE + "] has block_size [" + blockSize + "]; it must be at least 1");
+        }
+        if (type.equals("big_bird") && randomBlocks < 0) {
+            throw new IllegalArgumentException("[" + FILE + "] has num_random_blocks [" + randomBlocks + "]; it must be at least 0");
+        }
         return new HuggingFaceConfig(
             type,
             integer(map, "hidden_size", 768),
@@ -103,12 +113,12 @@ record HuggingFaceConfig(
             integer(map, "max_position_embeddings", type.equals("big_bird") ? 4096 : 512),
             integer(map, "pad_token_id", robertaFamily ? 1 : 0),
             number(map, "layer_norm_eps", 1e-12f),
-            act,
+            activation,
             window,
             dilation,
             attentionType,
-            integer(map, "block_size", 64),
-            integer(map, "num_random_blocks", 3),
+            blockSize,
+            randomBlocks,
             bool(map, "use_bias", true)
         );
     }

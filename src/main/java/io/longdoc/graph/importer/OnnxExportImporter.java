@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderWeights;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
  * Reads the weights of a BERT-family encoder exported to ONNX by PyTorch (as Hugging Face / sentence-transformers
  * exports are): float32 or float16 initializers, int8 QDQ (DequantizeLinear) weights and ONNX Runtime's dynamic
  * quantisation (MatMulInteger), which are dequantised. The config — layers, width, heads, feed-forward size,
- * LayerNorm epsilon, RoBERTa-style positions — is read off the graph itself.
+ * LayerNorm epsilon, RoBERTa-style positions, the feed-forward activation — is read off the graph itself.
  */
 public final class OnnxExportImporter {
 
@@ -98,11 +99,12 @@ public final class OnnxExportImporter {
         }
         int heads = OnnxHeads.infer(graph, hidden, source);
         float epsilon = epsilon(modules, source);
+        Activation activation = OnnxActivation.detect(graph, modules, layers, source);
         int pad = RobertaPositions.paddingIndex(graph);
         if (pad >= 0) {
-            return new EncoderConfig("roberta", hidden, heads, ff, layers, maxPositions, pad + 1, pad, epsilon);
+            return new EncoderConfig("roberta", hidden, heads, ff, layers, maxPositions, pad + 1, pad, epsilon, activation);
         }
-        return new EncoderConfig("bert", hidden, heads, ff, layers, maxPositions, 0, 0, epsilon);
+        return new EncoderConfig("bert", hidden, heads, ff, layers, maxPositions, 0, 0, epsilon, activation);
     }
 
     private static Value table(Map<String, Module> modules, String path, String source) {

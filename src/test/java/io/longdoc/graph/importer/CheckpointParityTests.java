@@ -4,9 +4,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderGraphBuilder;
+import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.GraphOptions;
 import io.longdoc.graph.GraphRuns;
 import io.longdoc.graph.GraphRuns.GraphOutputs;
@@ -52,7 +54,7 @@ class CheckpointParityTests {
     void bert() throws Exception {
         SyntheticCheckpoint hf = SyntheticCheckpoint.bert(101);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
-        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), model.weights().config());
+        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f, Activation.GELU), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         TokenBatch batch = TokenBatch.random(201, new int[] { 16, 11 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs base = assertParity("bert", model, batch);
@@ -71,7 +73,7 @@ class CheckpointParityTests {
     void roberta() throws Exception {
         SyntheticCheckpoint hf = SyntheticCheckpoint.roberta(102);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("roberta")));
-        assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f), model.weights().config());
+        assertEquals(new EncoderConfig("roberta", 8, 2, 12, 2, 18, 2, 1, 1e-5f, Activation.GELU), model.weights().config());
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         TokenBatch batch = TokenBatch.random(202, new int[] { 16, 9 }, new int[][] { {}, {} }, 1, hf.vocab);
         Outputs base = assertParity("roberta", model, batch);
@@ -133,6 +135,35 @@ class CheckpointParityTests {
         TokenBatch full = TokenBatch.random(205, new int[] { 128, 100 }, new int[][] { {}, {} }, 0, hf.vocab);
         Outputs fallback = assertParity("big_bird n=128 (full-attention fallback)", model, full);
         assertSame("n=128 vs dense graph (full-attention fallback)", fallback, run(dense, full), full);
+    }
+
+    /**
+     * big_bird's hidden_act, gelu_new by default (google/bigbird-roberta-base), is the tanh approximation: the graph
+     * matches a gelu_new reference to 1e-5 and is clearly away from an erf-GELU one, so that erf GELU standing in for
+     * it in the importer, the builder or the reference fails here.
+     */
+    @Test
+    void bigBirdComputesGeluNew() throws Exception {
+        SyntheticCheckpoint hf = SyntheticCheckpoint.bigBird(106, 192).with("block_size", 16).with("num_random_blocks", 2);
+        hf.config.remove("hidden_act");
+        ImportedModel model = importFolder(hf, "big_bird-default-act");
+        assertEquals(Activation.GELU_NEW, model.weights().config().activation(), "big_bird's default hidden_act");
+        assertEquals(Activation.GELU_NEW, importFolder(hf.with("hidden_act", "gelu_new"), "big_bird-gelu_new").weights().config().activation());
+        assertEquals(Activation.GELU, importFolder(hf.with("hidden_act", "gelu"), "big_bird-gelu").weights().config().activation());
+
+        EncoderWeights erfWeights = model.weights().withPositions(model.weights().config().withActivation(Activation.GELU), model.weights().positionEmbeddings());
+        for (TokenBatch batch : List.of(
+            TokenBatch.random(207, new int[] { 160, 141 }, new int[][] { {}, {} }, 0, hf.vocab), // block sparse
+            TokenBatch.random(208, new int[] { 40, 23 }, new int[][] { {}, {} }, 0, hf.vocab) // full-attention fallback
+        )) {
+            GraphOutputs graph = run(model, batch).graph();
+            double toGeluNew = maxHiddenDiff(graph, new ReferenceEncoder(model.weights(), model.pattern()).run(batch.ids(), batch.mask(), batch.global()), batch);
+            double toErf = maxHiddenDiff(graph, new ReferenceEncoder(erfWeights, model.pattern()).run(batch.ids(), batch.mask(), batch.global()), batch);
+            int n = batch.ids()[0].length;
+            System.out.printf("big_bird gelu_new, n=%d: max |onnx - gelu_new reference| %.2e, max |onnx - erf gelu reference| %.2e%n", n, toGeluNew, toErf);
+            assertTrue(toGeluNew <= 1e-5, "n=" + n + ": differs from the gelu_new reference by " + toGeluNew);
+            assertTrue(toErf > 1e-4, "n=" + n + ": within " + toErf + " of erf GELU");
+        }
     }
 
     /** LongformerForQuestionAnswering-style: qa_outputs beside the encoder, the question tokens global. */

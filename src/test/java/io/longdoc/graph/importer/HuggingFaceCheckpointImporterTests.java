@@ -1,5 +1,6 @@
 package io.longdoc.graph.importer;
 
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderWeights;
@@ -34,7 +35,7 @@ class HuggingFaceCheckpointImporterTests {
         SyntheticCheckpoint hf = SyntheticCheckpoint.bert(1);
         ImportedModel model = HuggingFaceCheckpointImporter.importFolder(hf.write(dir.resolve("bert")));
         EncoderConfig config = model.weights().config();
-        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f), config);
+        assertEquals(new EncoderConfig("bert", 8, 2, 12, 2, 16, 0, 0, 1e-5f, Activation.GELU), config);
         assertInstanceOf(AttentionPattern.Dense.class, model.pattern());
         assertAllTensors(hf, model.weights());
         assertNull(model.weights().qaOutputs());
@@ -91,6 +92,38 @@ class HuggingFaceCheckpointImporterTests {
         SyntheticCheckpoint hf = SyntheticCheckpoint.longformer(4).with("attention_window", List.of(4, 5));
         Path folder = hf.write(dir.resolve("lf"));
         assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(folder)), "attention_window", "even");
+    }
+
+    @Test
+    void rejectsZeroLongformerWindowsAndWindowListsOfTheWrongLength() throws IOException {
+        Path zero = SyntheticCheckpoint.longformer(4).with("attention_window", List.of(4, 0)).write(dir.resolve("zero"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(zero)), "attention_window", "[0]");
+        Path three = SyntheticCheckpoint.longformer(4).with("attention_window", List.of(4, 4, 4)).write(dir.resolve("three"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(three)), "attention_window", "3 entries");
+    }
+
+    @Test
+    void rejectsBigBirdBlocksItCannotBuild() throws IOException {
+        Path block = SyntheticCheckpoint.bigBird(5).with("block_size", 0).write(dir.resolve("block"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(block)), "block_size [0]");
+        Path random = SyntheticCheckpoint.bigBird(5).with("num_random_blocks", -1).write(dir.resolve("random"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(random)), "num_random_blocks [-1]");
+    }
+
+    /** hidden_act is honoured by name; the defaults are transformers' (gelu_new for big_bird, gelu for the BERT family). */
+    @Test
+    void readsHiddenAct() throws IOException {
+        for (String act : List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "relu", "silu", "swish", "gelu_python", "gelu_10", "mish")) {
+            Path folder = SyntheticCheckpoint.roberta(2).with("hidden_act", act).write(dir.resolve("act-" + act));
+            assertEquals(act, HuggingFaceCheckpointImporter.importFolder(folder).weights().config().activation().hfName());
+        }
+        SyntheticCheckpoint bert = SyntheticCheckpoint.bert(2);
+        bert.config.remove("hidden_act");
+        assertEquals(Activation.GELU, HuggingFaceCheckpointImporter.importFolder(bert.write(dir.resolve("bert-default"))).weights().config().activation());
+        for (String unknown : List.of("xielu", "prelu", "GELU", "gelu_new ")) {
+            Path folder = SyntheticCheckpoint.bigBird(2).with("hidden_act", unknown).write(dir.resolve("unknown-" + unknown.trim() + unknown.length()));
+            assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(folder)), "hidden_act [" + unknown + "]");
+        }
     }
 
     @Test
@@ -210,8 +243,8 @@ class HuggingFaceCheckpointImporterTests {
         Path noConfig = Files.createDirectories(dir.resolve("i"));
         assertContains(assertThrows(IOException.class, () -> HuggingFaceCheckpointImporter.importFolder(noConfig)), "config.json");
 
-        Path activation = SyntheticCheckpoint.bert(9).with("hidden_act", "relu").write(dir.resolve("j"));
-        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(activation)), "hidden_act [relu]");
+        Path activation = SyntheticCheckpoint.bert(9).with("hidden_act", "prelu").write(dir.resolve("j"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> HuggingFaceCheckpointImporter.importFolder(activation)), "hidden_act [prelu]");
     }
 
     /** Every encoder tensor equals the checkpoint's, linear weights transposed. */

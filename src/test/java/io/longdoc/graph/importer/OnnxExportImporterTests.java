@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
 import io.longdoc.TestModels;
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderWeights;
@@ -70,7 +71,7 @@ class OnnxExportImporterTests {
         OnnxExportImporter.Result result = OnnxExportImporter.load(file);
         EncoderWeights weights = result.weights();
         // 12 heads of 32 (not 6 of 64): read from the attention Reshape constants
-        assertEquals(new EncoderConfig("bert", 384, 12, 1536, layers, 512, 0, 0, 1e-12f), weights.config());
+        assertEquals(new EncoderConfig("bert", 384, 12, 1536, layers, 512, 0, 0, 1e-12f, Activation.GELU), weights.config());
         assertArrayEquals(new int[] { 30522, 384 }, weights.wordEmbeddings().shape());
         assertArrayEquals(new int[] { 2, 384 }, weights.tokenTypeEmbeddings().shape());
         assertNull(weights.qaOutputs());

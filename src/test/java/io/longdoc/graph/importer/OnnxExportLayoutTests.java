@@ -1,10 +1,15 @@
 package io.longdoc.graph.importer;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
+import com.google.protobuf.ByteString;
+
+import io.longdoc.graph.Activation;
 import io.longdoc.graph.EncoderConfig;
 import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.FloatTensor;
@@ -78,6 +83,44 @@ class OnnxExportLayoutTests {
         export.addFusedAttention();
         ModelProto model = export.build(false, false);
         assertContains(assertThrows(IllegalArgumentException.class, () -> OnnxExportImporter.map(model, null, "opt.onnx")), "[opt.onnx]", "[Attention]");
+    }
+
+    /** The feed-forward activation is read off the graph: erf GELU and Gelu are recognised, anything else refused. */
+    @Test
+    void readsTheFeedForwardActivationAndRefusesOnesItCannotIdentify() throws IOException {
+        ModelProto model = new SyntheticOnnxExport(true, false, SyntheticOnnxExport.Weights.FLOAT, "").build(false, false);
+        assertEquals(Activation.GELU, OnnxExportImporter.map(model, null, "m.onnx").weights().config().activation());
+
+        ModelProto tanhGelu = replaceErf(model, NodeProto.newBuilder().setOpType("Gelu").addAttribute(
+            AttributeProto.newBuilder().setName("approximate").setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("tanh"))));
+        assertEquals(Activation.GELU_PYTORCH_TANH, OnnxExportImporter.map(tanhGelu, null, "m.onnx").weights().config().activation());
+
+        ModelProto relu = replaceErf(model, NodeProto.newBuilder().setOpType("Relu"));
+        assertContains(assertThrows(IllegalArgumentException.class, () -> OnnxExportImporter.map(relu, null, "m.onnx")), "[m.onnx]", "encoder.layer.0", "Relu");
+
+        // an Erf of x/2 is not GELU's x/√2
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto node = graph.getNode(i);
+            if (node.getOpType().equals("Constant") && node.getAttribute(0).getT().getFloatDataCount() == 1 && node.getAttribute(0).getT().getFloatData(0) == 1.4142135f) {
+                TensorProto two = node.getAttribute(0).getT().toBuilder().setFloatData(0, 2f).build();
+                graph.setNode(i, node.toBuilder().setAttribute(0, node.getAttribute(0).toBuilder().setT(two)));
+            }
+        }
+        ModelProto halfErf = model.toBuilder().setGraph(graph).build();
+        assertContains(assertThrows(IllegalArgumentException.class, () -> OnnxExportImporter.map(halfErf, null, "m.onnx")), "encoder.layer.0", "Erf");
+    }
+
+    /** The model with each Erf node's op type and attributes taken from {@code replacement}. */
+    private static ModelProto replaceErf(ModelProto model, NodeProto.Builder replacement) {
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto node = graph.getNode(i);
+            if (node.getOpType().equals("Erf")) {
+                graph.setNode(i, node.toBuilder().setOpType(replacement.getOpType()).addAllAttribute(replacement.getAttributeList()));
+            }
+        }
+        return model.toBuilder().setGraph(graph).build();
     }
 
     @Test

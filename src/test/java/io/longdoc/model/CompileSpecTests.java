@@ -1,0 +1,38 @@
+package io.longdoc.model;
+
+import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.AttentionPattern.RandomBlocks;
+
+import org.elasticsearch.common.Strings;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompileSpecTests {
+
+    private static CompileSpec blockSparse(Map<String, Object> attention) {
+        return CompileSpec.parse(Map.of("weights", "huggingface", "attention", attention));
+    }
+
+    /** A block_sparse override without random_mode keeps what a big_bird checkpoint computes in transformers. */
+    @Test
+    void randomModeDefaultsToTheCheckpoints() {
+        CompileSpec spec = blockSparse(Map.of("type", "block_sparse", "block_size", 16, "random_blocks", 2));
+        assertEquals(new AttentionPattern.BlockSparse(16, 2, 0, RandomBlocks.HF_EVAL), spec.pattern(2, "big_bird"));
+        assertEquals(new AttentionPattern.BlockSparse(16, 2, 0, RandomBlocks.SEEDED), spec.pattern(2, "bert"), "no random blocks of its own");
+        assertFalse(Strings.toString(spec).contains("random_mode"), Strings.toString(spec));
+    }
+
+    @Test
+    void anExplicitRandomModeWins() {
+        CompileSpec seeded = blockSparse(Map.of("type", "block_sparse", "random_mode", "seeded", "seed", 7));
+        assertEquals(new AttentionPattern.BlockSparse(64, 3, 7, RandomBlocks.SEEDED), seeded.pattern(2, "big_bird"));
+        assertTrue(Strings.toString(seeded).contains("\"random_mode\":\"seeded\""), Strings.toString(seeded));
+        CompileSpec hfEval = blockSparse(Map.of("type", "block_sparse", "random_mode", "hf_eval"));
+        assertEquals(RandomBlocks.HF_EVAL, ((AttentionPattern.BlockSparse) hfEval.pattern(2, "roberta")).randomMode());
+    }
+}

@@ -9,6 +9,11 @@ import org.elasticsearch.xcontent.json.JsonXContent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -28,13 +33,17 @@ public final class CompiledModelCache {
     private static final Logger logger = LogManager.getLogger(CompiledModelCache.class);
 
     /** Bump when the graph builder's output changes for the same spec and weights. */
-    static final String GRAPH_FORMAT = "longdoc-graph-1";
+    static final String GRAPH_FORMAT = "longdoc-graph-2"; // 2: the FFN activation follows hidden_act (big_bird: gelu_new)
 
     /** Produces the serialized ONNX model. */
     @FunctionalInterface
     public interface Compiler {
         byte[] compile() throws IOException;
     }
+
+    /** Where the cache lives under the node's data path, as shown to users. */
+    public static final String CACHE_NAME = "longdoc/compiled";
+    static final String PARTIAL = ".partial";
 
     private final Path directory;
 
@@ -45,6 +54,12 @@ public final class CompiledModelCache {
     /**
      * The compiled graph of {@code spec} in one {@code variant} (e.g. fused or standard attention), compiling and
      * storing it when no file with its key exists yet.
+     *
+     * <p>Crash safety: the graph is compiled into a {@code .partial} file that exists from the start of the compile,
+     * forced to disk and only then renamed to its final name, so a node killed at any point (or a disk that fills)
+     * leaves at most a {@code .partial} file, never a truncated graph under the final name; the next compile of the
+     * model removes the leftovers. Weight files that change while they are compiled are refused rather than stored
+     * under the key of their earlier content.
      */
     public Path getOrCompile(ModelSpec spec, String variant, List<Path> weightFiles, Compiler compiler) throws IOException {
         String key = key(spec, variant, weightFiles);
@@ -52,20 +67,84 @@ public final class CompiledModelCache {
         if (Files.isRegularFile(compiled)) {
             return compiled;
         }
-        Files.createDirectories(directory);
-        long start = System.nanoTime();
-        byte[] model = compiler.compile();
-        // Write beside and move: a node killed mid-write never leaves a truncated graph under the final name.
-        Path partial = Files.createTempFile(directory, spec.id() + "-", ".partial");
+        Path partial;
         try {
-            Files.write(partial, model);
-            Files.move(partial, compiled, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(directory);
+            removeLeftovers(spec.id());
+            partial = Files.createTempFile(directory, spec.id() + "-", PARTIAL);
+        } catch (IOException e) {
+            throw notStored(e);
+        }
+        try {
+            long start = System.nanoTime();
+            byte[] model = compiler.compile();
+            if (key.equals(key(spec, variant, weightFiles)) == false) {
+                throw new IOException("the model's weight files changed while it was compiled; load it again once they are complete");
+            }
+            try {
+                writeDurably(partial, model);
+                Files.move(partial, compiled, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory();
+            } catch (IOException e) {
+                throw notStored(e);
+            }
+            logger.info("compiled model [{}] in {} ms ({} MB)", spec.id(), (System.nanoTime() - start) / 1_000_000, model.length >> 20);
         } finally {
             Files.deleteIfExists(partial);
         }
-        logger.info("compiled model [{}] in {} ms ({} MB)", spec.id(), (System.nanoTime() - start) / 1_000_000, model.length >> 20);
         removeStale(spec.id(), compiled);
         return compiled;
+    }
+
+    private static void writeDurably(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Makes the rename durable; best effort, as some filesystems cannot open a directory for sync. */
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            logger.debug("could not sync [{}]", directory, e);
+        }
+    }
+
+    /**
+     * A store that failed (a full disk, a read-only data path): said in words without the absolute path, since the
+     * message reaches the user; the cause goes to the log.
+     */
+    private StoreException notStored(IOException e) {
+        logger.warn("could not store a compiled graph in [{}]", directory, e);
+        String why = e instanceof AccessDeniedException ? "permission denied"
+            : e instanceof FileSystemException fs ? (fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName())
+            : e.getMessage() != null ? e.getMessage() // e.g. "No space left on device", "File too large": no path in these
+            : e.getClass().getSimpleName();
+        return new StoreException("the compiled graph could not be stored under the node's data path (" + CACHE_NAME + "): " + why, e);
+    }
+
+    /** The node's disk, not the model, is at fault. */
+    public static final class StoreException extends IOException {
+        StoreException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** {@code .partial} files of this model left by a node that was killed while compiling. */
+    private void removeLeftovers(String modelId) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, modelId + "-*" + PARTIAL)) {
+            for (Path file : files) {
+                if (file.getFileName().toString().matches(java.util.regex.Pattern.quote(modelId) + "-[0-9]+" + java.util.regex.Pattern.quote(PARTIAL))) {
+                    logger.info("removing [{}], left by a compile that did not finish", file.getFileName());
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     static String key(ModelSpec spec, String variant, List<Path> weightFiles) throws IOException {

@@ -7,6 +7,11 @@ import org.elasticsearch.rest.RestStatus;
 public final class ModelLoadException extends ElasticsearchStatusException {
 
     public ModelLoadException(String modelId, String problem, Throwable cause) {
-        super("model [" + modelId + "] could not be loaded: " + problem, RestStatus.BAD_REQUEST, cause);
+        this(modelId, problem, RestStatus.BAD_REQUEST, cause);
+    }
+
+    /** With another status than 400, for failures that are the node's and not the model's (e.g. a full disk: 500). */
+    public ModelLoadException(String modelId, String problem, RestStatus status, Throwable cause) {
+        super("model [" + modelId + "] could not be loaded: " + problem, status, cause);
     }
 }

@@ -11,6 +11,7 @@ import io.longdoc.text.Tokenizer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.rest.RestStatus;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,6 +208,9 @@ public final class ModelRegistry implements AutoCloseable {
                     Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
                     return loaded(spec, tokenizer, encoder, AttentionKernel.FUSED);
                 } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
+                    if (e instanceof ModelLoadException m && m.status() != RestStatus.BAD_REQUEST) {
+                        throw m; // the node's fault (its disk): the standard graph would fail the same way
+                    }
                     fallback = "the fused graph could not be built or opened: " + withoutPaths(e.getMessage(), entry);
                 }
             }
@@ -230,6 +234,9 @@ public final class ModelRegistry implements AutoCloseable {
                 GraphCompilation.weightFiles(spec, entry.folder()),
                 () -> GraphCompilation.compile(spec, entry.folder(), fused)
             );
+        } catch (CompiledModelCache.StoreException e) {
+            logger.warn(() -> "model [" + entry.id() + "] could not be loaded", e);
+            throw new ModelLoadException(entry.id(), e.getMessage(), RestStatus.INTERNAL_SERVER_ERROR, null);
         } catch (Exception | OutOfMemoryError e) {
             throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
         }

@@ -19,6 +19,7 @@ public final class OrtRuntime implements AutoCloseable {
     private final ExecutionProvider executionProvider;
     private OrtEnvironment environment;
     private OrtUnavailableException unavailable;
+    private OrtTelemetry.State telemetry;
 
     public OrtRuntime(int intraOpThreads, ExecutionProvider executionProvider) {
         if (intraOpThreads < 1) {
@@ -34,8 +35,11 @@ public final class OrtRuntime implements AutoCloseable {
             throw new OrtUnavailableException(unavailable.reason(), null);
         }
         if (environment == null) {
+            if (telemetry == null) {
+                telemetry = OrtTelemetry.disableBeforeLoad();
+            }
             try {
-                environment = EnvironmentStart.create(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "longdoc");
+                environment = EnvironmentStart.create(telemetry, OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "longdoc");
             } catch (OrtUnavailableException e) {
                 unavailable = e;
                 throw e;
@@ -46,10 +50,12 @@ public final class OrtRuntime implements AutoCloseable {
 
     /** Whether ONNX Runtime has started, not yet, or cannot (with the reason), for {@code GET _longdoc/models}. */
     public synchronized RuntimeStatus status() {
+        String telemetryState = telemetry == null ? null : telemetry.toString();
         if (unavailable != null) {
-            return new RuntimeStatus(RuntimeStatus.State.UNAVAILABLE, unavailable.reason());
+            return new RuntimeStatus(RuntimeStatus.State.UNAVAILABLE, unavailable.reason(), telemetryState);
         }
-        return new RuntimeStatus(environment == null ? RuntimeStatus.State.NOT_STARTED : RuntimeStatus.State.STARTED, null);
+        RuntimeStatus.State state = environment == null ? RuntimeStatus.State.NOT_STARTED : RuntimeStatus.State.STARTED;
+        return new RuntimeStatus(state, null, telemetryState);
     }
 
     /** Opens a session on an ONNX file; the caller owns (and closes) it. */

@@ -6,8 +6,11 @@ import org.elasticsearch.xcontent.XContentBuilder;
 import java.io.IOException;
 import java.util.Locale;
 
-/** ONNX Runtime on this node: started, not yet needed, or unavailable with the reason. */
-public record RuntimeStatus(State state, String reason) implements ToXContentObject {
+/**
+ * ONNX Runtime on this node: started, not yet needed, or unavailable with the reason; and its telemetry
+ * ({@link OrtTelemetry}), known once the runtime was first needed.
+ */
+public record RuntimeStatus(State state, String reason, String telemetry) implements ToXContentObject {
 
     public enum State {
         NOT_STARTED,
@@ -26,6 +29,9 @@ public record RuntimeStatus(State state, String reason) implements ToXContentObj
         builder.field("onnxruntime", state.toString());
         if (reason != null) {
             builder.field("reason", reason);
+        }
+        if (telemetry != null) {
+            builder.field("telemetry", telemetry);
         }
         return builder.endObject();
     }

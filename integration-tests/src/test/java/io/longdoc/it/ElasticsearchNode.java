@@ -69,6 +69,9 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final List<FileUser> fileUsers;
     private final Credentials clientCredentials;
     private final List<String> removedPluginFiles;
+    private final String extraJavaOpts;
+    private final Map<String, String> extraEnvironment;
+    private final long fileSizeLimitKb;
 
     private Process launcher;
     private long pid = -1;
@@ -100,6 +103,9 @@ public final class ElasticsearchNode implements AutoCloseable {
         this.fileUsers = List.copyOf(builder.fileUsers);
         this.clientCredentials = builder.clientCredentials;
         this.removedPluginFiles = List.copyOf(builder.removedPluginFiles);
+        this.extraJavaOpts = builder.extraJavaOpts;
+        this.extraEnvironment = Map.copyOf(builder.extraEnvironment);
+        this.fileSizeLimitKb = builder.fileSizeLimitKb;
         this.httpPort = builder.httpPort;
         this.transportPort = builder.transportPort;
     }
@@ -584,6 +590,9 @@ public final class ElasticsearchNode implements AutoCloseable {
         if (isRoot()) {
             command.addAll(List.of(tool("runuser"), "-u", ES_USER, "--"));
         }
+        if (fileSizeLimitKb > 0) { // RLIMIT_FSIZE: a write past it fails with EFBIG, as on a full disk (the JVM ignores SIGXFSZ)
+            command.addAll(List.of(tool("bash"), "-c", "ulimit -f " + fileSizeLimitKb + " && exec \"$@\"", "bash"));
+        }
         command.addAll(List.of(home.resolve("bin/elasticsearch").toString(), "-p", pidFile().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
             .directory(home.toFile())
@@ -609,14 +618,15 @@ public final class ElasticsearchNode implements AutoCloseable {
     }
 
     private void esEnvironment(Map<String, String> env) {
-        for (String inherited : List.of("ES_PATH_CONF", "ES_HOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLI_JAVA_OPTS")) {
+        for (String inherited : List.of("ES_PATH_CONF", "ES_HOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLI_JAVA_OPTS", "ORT_DISABLE_TELEMETRY")) {
             env.remove(inherited);
         }
         env.put("ES_JAVA_HOME", javaHome.toString());
-        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap);
+        env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + (extraJavaOpts.isEmpty() ? "" : " " + extraJavaOpts));
         // keeps the node's temp dir and the launcher's scratch files out of /tmp
         env.put("ES_TMPDIR", home.resolve("tmp").toString());
         env.put("CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + home.resolve("tmp"));
+        env.putAll(extraEnvironment);
     }
 
     private void awaitHealthy(long launchStartNanos) {
@@ -749,7 +759,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -779,6 +789,9 @@ public final class ElasticsearchNode implements AutoCloseable {
         private final List<FileUser> fileUsers = new ArrayList<>();
         private Credentials clientCredentials;
         private final List<String> removedPluginFiles = new ArrayList<>();
+        private String extraJavaOpts = "";
+        private final Map<String, String> extraEnvironment = new LinkedHashMap<>();
+        private long fileSizeLimitKb;
         private int httpPort = -1;
         private int transportPort = -1;
 
@@ -826,6 +839,24 @@ public final class ElasticsearchNode implements AutoCloseable {
         /** Heap size for {@code -Xms} and {@code -Xmx}; default {@code 2g} (compiling a long model's graph happens on the heap). */
         public Builder heap(String heap) {
             this.heap = heap;
+            return this;
+        }
+
+        /** More JVM options for the server, appended to {@code ES_JAVA_OPTS} (e.g. to lengthen its command line). */
+        public Builder extraJavaOpts(String options) {
+            this.extraJavaOpts = options;
+            return this;
+        }
+
+        /** The largest file the node may write, in KiB ({@code ulimit -f}); writes past it fail as on a full disk. */
+        public Builder fileSizeLimitKb(long kib) {
+            this.fileSizeLimitKb = kib;
+            return this;
+        }
+
+        /** A variable in the node's process environment (e.g. one a native library reads). */
+        public Builder environment(String name, String value) {
+            this.extraEnvironment.put(name, value);
             return this;
         }
 

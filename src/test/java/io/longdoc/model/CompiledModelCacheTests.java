@@ -1,0 +1,108 @@
+package io.longdoc.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The compiled-graph cache never shows a half-written graph under its final name, whatever stops the compile. */
+class CompiledModelCacheTests {
+
+    private static ModelSpec spec(String id) throws IOException {
+        String json = """
+            {"id": "%s", "architecture": "bert", "dims": 4, "pooling": "cls", "normalize": true, "max_tokens": 512,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}}
+            """.formatted(id);
+        return ModelSpec.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), id);
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void compilesOnceAndReusesTheCompleteFile(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
+        int[] compiles = { 0 };
+        byte[] graph = "graph".getBytes(StandardCharsets.UTF_8);
+        Path first = cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> { compiles[0]++; return graph; });
+        Path second = cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> { compiles[0]++; return graph; });
+        assertEquals(first, second);
+        assertEquals(1, compiles[0]);
+        assertArrayEquals(graph, Files.readAllBytes(first));
+        assertEquals(List.of(first.getFileName().toString()), names(dir.resolve("compiled")), "no partial file remains");
+    }
+
+    @Test
+    void whileCompilingOnlyAPartialFileExists(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        Path compiledDir = dir.resolve("compiled");
+        CompiledModelCache cache = new CompiledModelCache(compiledDir);
+        List<String>[] during = new List[1];
+        cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> {
+            during[0] = names(compiledDir);
+            return new byte[] { 1 };
+        });
+        assertEquals(1, during[0].size(), "one file while compiling: " + during[0]);
+        assertTrue(during[0].get(0).matches("m-[0-9]+\\.partial"), "a partial file, as a kill -9 would leave it: " + during[0]);
+    }
+
+    @Test
+    void aFailedCompileLeavesNothing(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
+        assertThrows(IOException.class, () -> cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> { throw new IOException("boom"); }));
+        assertEquals(List.of(), names(dir.resolve("compiled")));
+    }
+
+    @Test
+    void leftoversOfAKilledCompileAreRemovedForThatModelOnly(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        Path compiledDir = Files.createDirectories(dir.resolve("compiled"));
+        Files.write(compiledDir.resolve("m-123456789.partial"), new byte[100]); // a node killed mid-compile of m
+        Files.write(compiledDir.resolve("m-2-987654321.partial"), new byte[100]); // of another model, m-2
+        CompiledModelCache cache = new CompiledModelCache(compiledDir);
+        Path graph = cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> new byte[] { 7 });
+        assertEquals(List.of("m-2-987654321.partial", graph.getFileName().toString()), names(compiledDir));
+    }
+
+    @Test
+    void weightsThatChangeWhileCompilingAreNotStored(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights v1");
+        CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
+        IOException e = assertThrows(IOException.class, () -> cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> {
+            Files.writeString(weights, "weights v2, copied in by an operator");
+            return new byte[] { 1 };
+        }));
+        assertTrue(e.getMessage().contains("changed while it was compiled"), e.getMessage());
+        assertEquals(List.of(), names(dir.resolve("compiled")));
+        // complete files afterwards compile and are kept
+        Path graph = cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> new byte[] { 2 });
+        assertTrue(Files.isRegularFile(graph));
+    }
+
+    @Test
+    void aCacheThatCannotBeWrittenIsNamedWithoutItsPath(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        Path notADirectory = Files.writeString(dir.resolve("compiled"), "a file where the cache folder should be");
+        CompiledModelCache cache = new CompiledModelCache(notADirectory);
+        IOException e = assertThrows(IOException.class, () -> cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> new byte[] { 1 }));
+        assertTrue(e.getMessage().startsWith("the compiled graph could not be stored under the node's data path (longdoc/compiled)"), e.getMessage());
+        assertFalse(e.getMessage().contains(dir.toString()), "no absolute path: " + e.getMessage());
+    }
+}

@@ -1,7 +1,7 @@
 package io.longdoc.action;
 
 import io.longdoc.model.AttentionKernel;
-import io.longdoc.model.ModelRegistry;
+import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
 
@@ -54,7 +54,7 @@ public final class GetModelsAction {
     }
 
     /** One model as the node sees it at the time of the request; the attention kernel is known once it is loaded. */
-    public record ModelView(ModelRegistry.Entry entry, Optional<AttentionKernel> kernel, ModelStats stats) {
+    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, ModelStats stats) {
         public boolean loaded() {
             return kernel.isPresent();
         }
@@ -95,7 +95,7 @@ public final class GetModelsAction {
         }
 
         private static void writeModel(XContentBuilder builder, ModelView model) throws IOException {
-            ModelRegistry.Entry entry = model.entry();
+            ModelCatalog.Entry entry = model.entry();
             builder.startObject();
             builder.field("id", entry.id());
             builder.field("location", entry.location().toString());

@@ -1,5 +1,6 @@
 package io.longdoc.action;
 
+import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelRegistry;
 
 import org.elasticsearch.action.ActionListener;
@@ -27,7 +28,7 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
     protected void doExecute(Task task, GetModelsAction.Request request, ActionListener<GetModelsAction.Response> listener) {
         ActionListener.completeWith(listener, () -> {
             String modelId = request.modelId();
-            List<ModelRegistry.Entry> entries;
+            List<ModelCatalog.Entry> entries;
             if (modelId == null) {
                 entries = registry.list();
             } else {

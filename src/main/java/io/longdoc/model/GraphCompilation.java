@@ -24,9 +24,8 @@ final class GraphCompilation {
     /** The files whose content decides the compiled graph (hashed into the cache key). */
     static List<Path> weightFiles(ModelSpec spec, Path folder) {
         return switch (spec.compile().weights()) {
-            case CompileSpec.ONNX_EXPORT -> List.of(folder.resolve(spec.modelFile()));
-            case CompileSpec.HUGGINGFACE -> List.of(folder.resolve(HF_CONFIG), folder.resolve(HF_WEIGHTS));
-            default -> throw new IllegalStateException(spec.compile().weights());
+            case ONNX_EXPORT -> List.of(folder.resolve(spec.modelFile()));
+            case HUGGINGFACE -> List.of(folder.resolve(HF_CONFIG), folder.resolve(HF_WEIGHTS));
         };
     }
 
@@ -34,9 +33,8 @@ final class GraphCompilation {
     static byte[] compile(ModelSpec spec, Path folder, boolean fused) throws IOException {
         CompileSpec compile = spec.compile();
         ImportedModel imported = switch (compile.weights()) {
-            case CompileSpec.ONNX_EXPORT -> OnnxExportImporter.importFile(folder.resolve(spec.modelFile()));
-            case CompileSpec.HUGGINGFACE -> HuggingFaceCheckpointImporter.importFolder(folder);
-            default -> throw new IllegalStateException(compile.weights());
+            case ONNX_EXPORT -> OnnxExportImporter.importFile(folder.resolve(spec.modelFile()));
+            case HUGGINGFACE -> HuggingFaceCheckpointImporter.importFolder(folder);
         };
         EncoderWeights weights = imported.weights();
         if (weights.config().hiddenSize() != spec.dims()) {

@@ -27,10 +27,6 @@ final class MemoryEstimate {
         if (compile == null || compile.attention() == null) {
             return n; // a ready model or a checkpoint's own attention: assume dense
         }
-        return switch (compile.attention()) {
-            case "sliding_window" -> Math.min(n, 3L * compile.window() + 1);
-            case "block_sparse" -> Math.min(n, (5L + compile.randomBlocks()) * compile.blockSize());
-            default -> n;
-        };
+        return compile.attention().keysPerQuery(n);
     }
 }

@@ -1,5 +1,6 @@
 package io.longdoc.ingest;
 
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.TestModels;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
@@ -56,7 +57,7 @@ class LongDocProcessorTests {
              "compile": {"weights": "onnx_export", "longify": true, "attention": {"type": "sliding_window", "window": 32}}}
             """);
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary());
+        registry = new ModelRegistry(bundled, root.resolve("no-operator-models"), "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary(), InferenceBudget.UNLIMITED);
     }
 
     @AfterAll

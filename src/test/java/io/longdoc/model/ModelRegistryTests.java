@@ -1,5 +1,6 @@
 package io.longdoc.model;
 
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.TestModels;
 import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.OrtRuntime;
@@ -61,7 +62,7 @@ class ModelRegistryTests {
         Files.createSymbolicLink(longMini.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
 
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary());
+        registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary(), InferenceBudget.UNLIMITED);
     }
 
     @AfterAll
@@ -72,12 +73,12 @@ class ModelRegistryTests {
 
     @Test
     void listsBothFoldersSortedWithErrorsForBadSpecs() {
-        List<ModelRegistry.Entry> entries = registry.list();
-        assertEquals(List.of("bad-spec", "corrupt", "long-mini", "mini", "missing-file", "wrong-dims"), entries.stream().map(ModelRegistry.Entry::id).toList());
-        ModelRegistry.Entry mini = entries.get(3);
-        assertEquals(ModelRegistry.Location.PLUGIN, mini.location());
+        List<ModelCatalog.Entry> entries = registry.list();
+        assertEquals(List.of("bad-spec", "corrupt", "long-mini", "mini", "missing-file", "wrong-dims"), entries.stream().map(ModelCatalog.Entry::id).toList());
+        ModelCatalog.Entry mini = entries.get(3);
+        assertEquals(ModelCatalog.Location.PLUGIN, mini.location());
         assertEquals(Pooling.MEAN, mini.spec().pooling(), "the bundled spec wins over the operator folder of the same id");
-        ModelRegistry.Entry bad = entries.get(0);
+        ModelCatalog.Entry bad = entries.get(0);
         assertNull(bad.spec());
         assertTrue(bad.error().startsWith("[dims] must be between 1 and 8192, got [-1]"), bad.error());
     }
@@ -129,7 +130,7 @@ class ModelRegistryTests {
             assertTrue(graphs.get(0).getFileName().toString().matches("long-mini-[0-9a-f]{16}\\.onnx"));
             long modified = Files.getLastModifiedTime(graphs.get(0)).toMillis();
             // a second registry (a node restart) finds the graph instead of compiling it again
-            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary())) {
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary(), InferenceBudget.UNLIMITED)) {
                 restarted.load("long-mini");
             }
             assertEquals(modified, Files.getLastModifiedTime(graphs.get(0)).toMillis());
@@ -137,7 +138,7 @@ class ModelRegistryTests {
             // a changed spec (another window) compiles a new graph and removes the stale one
             Path spec = operator.resolve("long-mini/model.json");
             Files.writeString(spec, Files.readString(spec).replace("\"window\": 64", "\"window\": 32"));
-            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary())) {
+            try (ModelRegistry restarted = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary(), InferenceBudget.UNLIMITED)) {
                 restarted.load("long-mini");
             } finally {
                 Files.writeString(spec, Files.readString(spec).replace("\"window\": 32", "\"window\": 64"));
@@ -163,7 +164,7 @@ class ModelRegistryTests {
             Files.createSymbolicLink(folder.resolve("model.onnx"), TestModels.miniLmOnnx());
             Files.createSymbolicLink(folder.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
         }
-        try (ModelRegistry both = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), TestModels.opsLibrary())) {
+        try (ModelRegistry both = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), TestModels.opsLibrary(), InferenceBudget.UNLIMITED)) {
             LoadedModel fused = both.load("fused-mini");
             LoadedModel standard = both.load("standard-mini");
             assertEquals(AttentionKernel.FUSED, fused.attentionKernel());
@@ -195,7 +196,7 @@ class ModelRegistryTests {
         float[] reference = registry.load("mini").embed(registry.load("mini").tokenize(text));
 
         for (var library : List.of(new io.longdoc.runtime.OpsLibrary(scratch.resolve("absent.so")), new io.longdoc.runtime.OpsLibrary(notALibrary))) {
-            try (ModelRegistry fallback = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), library)) {
+            try (ModelRegistry fallback = new ModelRegistry(models, scratch.resolve("none"), "fused-mini", runtime, scratch.resolve("compiled"), library, InferenceBudget.UNLIMITED)) {
                 LoadedModel model = fallback.load("fused-mini");
                 AttentionKernel kernel = fallback.attentionKernel("fused-mini").orElseThrow();
                 assertEquals("standard_ops", kernel.name());

@@ -1,5 +1,6 @@
 package io.longdoc.eval;
 
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.ExecutionProvider;
@@ -44,7 +45,7 @@ final class LocalModels implements AutoCloseable {
         link(shortFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(shortFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
         runtime = new OrtRuntime(Runtime.getRuntime().availableProcessors(), ExecutionProvider.CPU);
-        registry = new ModelRegistry(models, work.resolve("no-operator-models"), modelId, runtime, work.resolve("compiled"), new OpsLibrary(opsLibrary));
+        registry = new ModelRegistry(models, work.resolve("no-operator-models"), modelId, runtime, work.resolve("compiled"), new OpsLibrary(opsLibrary), InferenceBudget.UNLIMITED);
         longModel = registry.load(modelId);
         shortModel = registry.load(shortId);
         if (shortModel.spec().pooling() != longModel.spec().pooling() || shortModel.spec().dims() != longModel.spec().dims()) {

@@ -121,7 +121,8 @@ class CompileCrashIT {
         assertEquals(1.0, cosine(before, embedding(es, VICTIM, text)), 1e-6, "the loaded model runs from memory");
         assertTrue(es.get("/_longdoc/models/" + VICTIM).assertSuccess().at("/models/0/loaded").asBoolean());
 
-        node.restart(); // the next load reads the changed files: a clear 400, the node up
+        node.kill(); // the next load, after a restart, reads the changed files: a clear 400, the node up
+        node.restart();
         JsonRest restarted = new JsonRest(node.restClient());
         JsonRest.Reply failed = restarted.post("/_longdoc/models/" + VICTIM + "/_load", null);
         assertEquals(400, failed.status(), failed.toString());

@@ -1,5 +1,6 @@
 package io.longdoc.search.reader;
 
+import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.TestModels;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
@@ -53,7 +54,7 @@ class SpanReaderTests {
         SyntheticQaModel.write(operator, "synthetic-qa-short", SHORT_MODEL_TOKENS, TestModels.bgeTokenizer());
         TestModels.miniLmFolder(bundled, "all-minilm-l6-v2", TestModels.spec("all-minilm-l6-v2", 384, "mean"));
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
-        registry = new ModelRegistry(bundled, operator, "all-minilm-l6-v2", runtime, root.resolve("compiled"), TestModels.opsLibrary());
+        registry = new ModelRegistry(bundled, operator, "all-minilm-l6-v2", runtime, root.resolve("compiled"), TestModels.opsLibrary(), InferenceBudget.UNLIMITED);
         qa = registry.load("synthetic-qa");
     }
 

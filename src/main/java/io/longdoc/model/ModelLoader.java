@@ -1,0 +1,147 @@
+package io.longdoc.model;
+
+import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.InferenceBudget;
+import io.longdoc.runtime.OpsLibrary;
+import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.runtime.OrtUnavailableException;
+import io.longdoc.text.Tokenizer;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.elasticsearch.rest.RestStatus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Turns a model folder into a running model: checks its files, loads the tokenizer, compiles the graph (or finds it in
+ * the cache) and opens it with the fused kernel, falling back to standard ops with the reason. Every failure becomes
+ * a {@link ModelLoadException} (400, or 500 when the node's disk is at fault) whose message quotes no absolute path.
+ */
+final class ModelLoader {
+
+    private static final Logger logger = LogManager.getLogger(ModelLoader.class);
+
+    private final OrtRuntime runtime;
+    private final CompiledModelCache compiledModels;
+    private final OpsLibrary opsLibrary;
+    private final InferenceBudget budget;
+
+    /**
+     * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
+     * @param opsLibrary     the fused kernels, used by specs that ask for them when the library registers
+     * @param budget         the native memory forward passes may use at once
+     */
+    ModelLoader(OrtRuntime runtime, Path compiledModels, OpsLibrary opsLibrary, InferenceBudget budget) {
+        this.runtime = runtime;
+        this.compiledModels = new CompiledModelCache(compiledModels);
+        this.opsLibrary = opsLibrary;
+        this.budget = budget;
+    }
+
+    OrtRuntime runtime() {
+        return runtime;
+    }
+
+    /** Opens the model of {@code entry}, its calls counted in {@code stats}; {@link ModelLoadException} when it cannot. */
+    LoadedModel load(ModelCatalog.Entry entry, ModelStats stats) {
+        ModelSpec spec = entry.spec();
+        Path modelFile = entry.folder().resolve(spec.modelFile());
+        Path tokenizerFile = entry.folder().resolve(spec.tokenizerFile());
+        List<Path> required = spec.compile() == null
+            ? List.of(modelFile, tokenizerFile)
+            : Stream.concat(GraphCompilation.weightFiles(spec, entry.folder()).stream(), Stream.of(tokenizerFile)).toList();
+        for (Path file : required) {
+            if (Files.isRegularFile(file) == false) {
+                throw new ModelLoadException(spec.id(), "file [" + file.getFileName() + "] named in its spec is missing", null);
+            }
+        }
+        Tokenizer tokenizer;
+        try {
+            tokenizer = Tokenizer.load(tokenizerFile);
+        } catch (Exception | LinkageError | AssertionError e) {
+            // Linkage and assertion errors come from a native library that failed to load: a request error, not a
+            // reason to take the node down (Elasticsearch exits on any Error that escapes a thread).
+            throw loadFailure(entry, "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: ", e);
+        }
+        try {
+            if (spec.compile() == null) {
+                Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
+                return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.AS_EXPORTED, budget);
+            }
+            return openCompiled(entry, tokenizer, stats);
+        } catch (ModelLoadException | OrtUnavailableException e) {
+            tokenizer.close();
+            throw e;
+        } catch (Exception | LinkageError e) {
+            tokenizer.close();
+            throw loadFailure(entry, "[" + modelFile.getFileName() + "] is not a usable ONNX encoder: ", e);
+        }
+    }
+
+    /**
+     * Compiles (or finds in the cache) the model's graph and opens it: with the fused onnx-ops kernel when the spec
+     * asks for it and the library registers, otherwise with standard ops — the fallback is logged once per load and
+     * shown in the model's stats.
+     */
+    private LoadedModel openCompiled(ModelCatalog.Entry entry, Tokenizer tokenizer, ModelStats stats) throws Exception {
+        ModelSpec spec = entry.spec();
+        String fallback = null;
+        if (spec.compile().fused()) {
+            runtime.environment(); // the library check registers it, which needs the runtime loaded
+            fallback = opsLibrary.unavailableReason().orElse(null);
+            if (fallback == null) {
+                try {
+                    Path graph = compiled(entry, true);
+                    Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
+                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, budget);
+                } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
+                    if (e instanceof ModelLoadException m && m.status() != RestStatus.BAD_REQUEST) {
+                        throw m; // the node's fault (its disk): the standard graph would fail the same way
+                    }
+                    fallback = "the fused graph could not be built or opened: " + withoutPaths(e.getMessage(), entry);
+                }
+            }
+            logger.warn("model [{}] runs its attention with standard ONNX ops instead of the fused kernel: {}", spec.id(), fallback);
+        }
+        Path graph = compiled(entry, false);
+        Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
+        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), budget);
+    }
+
+    private Path compiled(ModelCatalog.Entry entry, boolean fused) {
+        ModelSpec spec = entry.spec();
+        try {
+            return compiledModels.getOrCompile(
+                spec,
+                fused ? "fused" : "standard",
+                GraphCompilation.weightFiles(spec, entry.folder()),
+                () -> GraphCompilation.compile(spec, entry.folder(), fused)
+            );
+        } catch (CompiledModelCache.StoreException e) {
+            logger.warn(() -> "model [" + entry.id() + "] could not be loaded", e);
+            throw new ModelLoadException(entry.id(), e.getMessage(), RestStatus.INTERNAL_SERVER_ERROR, null);
+        } catch (Exception | OutOfMemoryError e) {
+            throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
+        }
+    }
+
+    /**
+     * The native libraries' messages quote absolute paths: the node log keeps the full cause, the user sees the
+     * model's location instead, and no cause (whose message would carry the path) travels with the response.
+     */
+    private static ModelLoadException loadFailure(ModelCatalog.Entry entry, String problem, Throwable cause) {
+        logger.warn(() -> "model [" + entry.id() + "] could not be loaded", cause);
+        return new ModelLoadException(entry.id(), problem + withoutPaths(cause.getMessage(), entry), null);
+    }
+
+    private static String withoutPaths(String message, ModelCatalog.Entry entry) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.replace(entry.folder().toAbsolutePath().toString(), entry.location() + ":" + entry.id());
+    }
+}

@@ -87,14 +87,6 @@ public final class OrtRuntime implements AutoCloseable {
         }
     }
 
-    public int intraOpThreads() {
-        return intraOpThreads;
-    }
-
-    public ExecutionProvider executionProvider() {
-        return executionProvider;
-    }
-
     @Override
     public synchronized void close() {
         if (environment != null) {

@@ -135,6 +135,8 @@ class EnvironmentStartTests {
         command.add(mode);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(OrtTelemetry.VARIABLE);
+        // with telemetry on, the SDK keeps a device id and an event store under $HOME: not in the user's
+        builder.environment().put("HOME", Files.createTempDirectory("probe-home").toString());
         if (telemetryVariable != null) {
             builder.environment().put(OrtTelemetry.VARIABLE, telemetryVariable);
         }

@@ -1,5 +1,6 @@
 package io.longdoc.ingest;
 
+import io.longdoc.document.StoredFields;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelId;
 import io.longdoc.model.ModelRegistry;
@@ -189,16 +190,16 @@ public final class LongDocProcessor extends AbstractProcessor {
         LoadedModel.Encoding encoding = prefix.isEmpty()
             ? model.encode(encoded)
             : model.encode(prefix.ids(encoded), prefix.globalMask(encoded));
-        document.setFieldValue(targetField + ".embedding", asList(encoding.embedding()));
+        document.setFieldValue(StoredFields.under(targetField, StoredFields.EMBEDDING), asList(encoding.embedding()));
         if (sections != null) {
             HiddenStates bodyRows = prefix.bodyRows(encoding.hidden());
             for (Map.Entry<String, Object> field : sections.fields(text, encoded, bodyRows).entrySet()) {
-                document.setFieldValue(targetField + "." + field.getKey(), field.getValue());
+                document.setFieldValue(StoredFields.under(targetField, field.getKey()), field.getValue());
             }
         }
-        document.setFieldValue(targetField + ".tokens", tokens.textTokens());
-        document.setFieldValue(targetField + ".truncated", truncated);
-        document.setFieldValue(targetField + ".model", modelId);
+        document.setFieldValue(StoredFields.under(targetField, StoredFields.TOKENS), tokens.textTokens());
+        document.setFieldValue(StoredFields.under(targetField, StoredFields.TRUNCATED), truncated);
+        document.setFieldValue(StoredFields.under(targetField, StoredFields.MODEL), modelId);
     }
 
     /** Ingest documents hold only JSON-like values (lists, not arrays), so that _simulate and copies work. */
@@ -272,7 +273,7 @@ public final class LongDocProcessor extends AbstractProcessor {
             ProjectId projectId
         ) {
             String field = ConfigurationUtils.readStringProperty(TYPE, tag, config, "field");
-            String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", "longdoc");
+            String targetField = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", StoredFields.DEFAULT_TARGET);
             String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model_id", registry.defaultModelId());
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             List<String> globalFields = readGlobalFields(tag, config, field);

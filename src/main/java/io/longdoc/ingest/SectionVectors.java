@@ -1,8 +1,9 @@
 package io.longdoc.ingest;
 
 import io.longdoc.runtime.HiddenStates;
-import io.longdoc.search.reader.SectionVectorCodec;
-import io.longdoc.search.reader.StoredSection;
+import io.longdoc.document.SectionVectorCodec;
+import io.longdoc.document.StoredFields;
+import io.longdoc.document.StoredSection;
 import io.longdoc.text.Section;
 import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
@@ -42,15 +43,15 @@ final class SectionVectors {
             float[] vector = HiddenStates.normalize(hidden.meanOfRows(section.firstToken(), section.endToken()));
             vectors.add(vector);
             Map<String, Object> field = new LinkedHashMap<>();
-            field.put("start", section.start());
-            field.put("end", section.end());
-            field.put("vector", LongDocProcessor.asList(vector));
+            field.put(StoredFields.SECTION_START, section.start());
+            field.put(StoredFields.SECTION_END, section.end());
+            field.put(StoredFields.SECTION_VECTOR, LongDocProcessor.asList(vector));
             sectionFields.add(field);
             packed.add(new StoredSection(section.start(), section.end(), vector));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("sections", sectionFields);
-        fields.put("section_vectors", Base64.getEncoder().encodeToString(SectionVectorCodec.encode(packed)));
+        fields.put(StoredFields.SECTIONS, sectionFields);
+        fields.put(StoredFields.SECTION_VECTORS, Base64.getEncoder().encodeToString(SectionVectorCodec.encode(packed)));
         if (sections.isEmpty()) {
             return fields;
         }
@@ -70,8 +71,8 @@ final class SectionVectors {
                 summaryVector[i] += v[i];
             }
         }
-        fields.put("summary", summaryText.toString().strip());
-        fields.put("summary_embedding", LongDocProcessor.asList(HiddenStates.normalize(summaryVector)));
+        fields.put(StoredFields.SUMMARY, summaryText.toString().strip());
+        fields.put(StoredFields.SUMMARY_EMBEDDING, LongDocProcessor.asList(HiddenStates.normalize(summaryVector)));
         return fields;
     }
 

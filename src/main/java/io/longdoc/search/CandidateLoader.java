@@ -1,8 +1,8 @@
 package io.longdoc.search;
 
 import io.longdoc.search.reader.SectionMatcher;
-import io.longdoc.search.reader.SectionVectorCodec;
-import io.longdoc.search.reader.StoredSection;
+import io.longdoc.document.SectionVectorCodec;
+import io.longdoc.document.StoredSection;
 
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;

@@ -1,5 +1,6 @@
 package io.longdoc.search;
 
+import io.longdoc.document.StoredFields;
 import io.longdoc.model.ModelId;
 import io.longdoc.search.reader.QuestionVectors;
 
@@ -32,7 +33,6 @@ public record QaRequest(
     QuestionVectors question
 ) implements Writeable {
 
-    public static final String DEFAULT_TARGET = "longdoc";
     /** A question is a sentence or a paragraph; a longer text is a document, not a question. */
     public static final int MAX_QUESTION_CHARS = 8192;
 
@@ -52,8 +52,8 @@ public record QaRequest(
             ModelId.validate(modelId);
         }
         Objects.requireNonNull(reader);
-        embeddingField = embeddingField == null ? DEFAULT_TARGET + ".embedding" : embeddingField;
-        sectionVectorsField = sectionVectorsField == null ? DEFAULT_TARGET + ".section_vectors" : sectionVectorsField;
+        embeddingField = embeddingField == null ? StoredFields.under(StoredFields.DEFAULT_TARGET, StoredFields.EMBEDDING) : embeddingField;
+        sectionVectorsField = sectionVectorsField == null ? StoredFields.under(StoredFields.DEFAULT_TARGET, StoredFields.SECTION_VECTORS) : sectionVectorsField;
     }
 
     public QaRequest(StreamInput in) throws IOException {

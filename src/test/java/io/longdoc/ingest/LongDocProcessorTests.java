@@ -185,7 +185,7 @@ class LongDocProcessorTests {
             previousEnd = end;
         }
         byte[] packed = java.util.Base64.getDecoder().decode(doc.getFieldValue("longdoc.section_vectors", String.class));
-        List<io.longdoc.search.reader.StoredSection> stored = io.longdoc.search.reader.SectionVectorCodec.decode(packed, 0, packed.length);
+        List<io.longdoc.document.StoredSection> stored = io.longdoc.document.SectionVectorCodec.decode(packed, 0, packed.length);
         assertEquals(sections.size(), stored.size(), "the packed copy holds every section");
         for (int i = 0; i < stored.size(); i++) {
             assertEquals(sections.get(i).get("start"), stored.get(i).start());
@@ -202,6 +202,30 @@ class LongDocProcessorTests {
 
         assertFalse(run(create(Map.of("field", "body")), Map.of("body", text)).hasField("longdoc.sections"), "off by default");
         assertConfigError(Map.of("field", "body", "sections", true, "summary_sections", 0), "[summary_sections] must be at least 1");
+    }
+
+    /** The longdoc-mappings template maps exactly the fields the processor writes: none missing, none extra. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComponentTemplateMapsExactlyWhatTheProcessorWrites() throws Exception {
+        String address = firstSotuAddress();
+        String text = address.substring(0, address.lastIndexOf(". ", 2000) + 1);
+        IngestDocument doc = run(create(Map.of("field", "body", "sections", true)), Map.of("body", text));
+        Map<String, Object> written = doc.getFieldValue(io.longdoc.document.StoredFields.DEFAULT_TARGET, Map.class);
+        Map<String, Object> firstSection = ((List<Map<String, Object>>) written.get(io.longdoc.document.StoredFields.SECTIONS)).get(0);
+
+        org.elasticsearch.cluster.metadata.ComponentTemplate template = io.longdoc.template.LongdocMappings.template();
+        Map<String, Object> mappings = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
+            template.template().mappings().uncompressed(), true, org.elasticsearch.xcontent.XContentType.JSON).v2();
+        Map<String, Object> root = (Map<String, Object>) mappings.getOrDefault("_doc", mappings);
+        Map<String, Object> mapped = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) root.get("properties"))
+            .get(io.longdoc.document.StoredFields.DEFAULT_TARGET)).get("properties");
+        Map<String, Object> mappedSection = (Map<String, Object>) ((Map<String, Object>) mapped.get(io.longdoc.document.StoredFields.SECTIONS)).get("properties");
+
+        assertEquals(new java.util.TreeSet<>(mapped.keySet()), new java.util.TreeSet<>(written.keySet()), "fields under the target");
+        assertEquals(new java.util.TreeSet<>(mappedSection.keySet()), new java.util.TreeSet<>(firstSection.keySet()), "fields of a section");
+        assertEquals(384, ((Map<String, Object>) mapped.get(io.longdoc.document.StoredFields.EMBEDDING)).get("dims"), "the bundled models' width");
+        assertEquals(((List<?>) written.get(io.longdoc.document.StoredFields.EMBEDDING)).size(), ((Map<String, Object>) mappedSection.get("vector")).get("dims"));
     }
 
     private static String firstSotuAddress() throws Exception {

@@ -2,7 +2,7 @@ package io.longdoc.eval;
 
 import io.longdoc.it.Corpus;
 import io.longdoc.search.reader.QuestionVectors;
-import io.longdoc.search.reader.StoredSection;
+import io.longdoc.document.StoredSection;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longdoc.it.ElasticsearchNode;
 import io.longdoc.it.JsonRest;
-import io.longdoc.search.reader.SectionVectorCodec;
-import io.longdoc.search.reader.StoredSection;
+import io.longdoc.document.SectionVectorCodec;
+import io.longdoc.document.StoredSection;
 
 import java.nio.file.Path;
 import java.time.Duration;

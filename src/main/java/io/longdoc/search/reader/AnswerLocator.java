@@ -1,5 +1,6 @@
 package io.longdoc.search.reader;
 
+import io.longdoc.document.StoredSection;
 import ai.onnxruntime.OrtException;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.runtime.HiddenStates;

@@ -1,5 +1,6 @@
 package io.longdoc.search.reader;
 
+import io.longdoc.document.StoredSection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.longdoc.search.reader;
+package io.longdoc.document;
 
 /**
  * A section as ingest stored it: characters {@code [start, end)} of the document's text and the normalised mean

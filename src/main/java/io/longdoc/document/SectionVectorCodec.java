@@ -1,4 +1,4 @@
-package io.longdoc.search.reader;
+package io.longdoc.document;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

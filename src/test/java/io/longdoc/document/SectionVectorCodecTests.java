@@ -1,4 +1,4 @@
-package io.longdoc.search.reader;
+package io.longdoc.document;
 
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,10 +45,7 @@ class CompileCrashIT {
              "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
              "compile": {"weights": "onnx_export", "longify": true, "fused": true, "attention": {"type": "sliding_window", "window": %d}}}
             """.formatted(id, window);
-        String folder = "longdoc/models/" + id + "/";
-        return builder.withConfigFile(folder + "model.json", spec.getBytes(StandardCharsets.UTF_8))
-            .withConfigFileCopiedFrom(folder + "model.onnx", "plugins/longdoc/models/" + SOURCE + "/model.onnx")
-            .withConfigFileCopiedFrom(folder + "tokenizer.json", "plugins/longdoc/models/" + SOURCE + "/tokenizer.json");
+        return Fixtures.withOperatorCopy(builder, id, spec, SOURCE);
     }
 
     @AfterAll

@@ -21,6 +21,17 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * An operator model folder {@code config/longdoc/models/<id>/} holding {@code spec} and the ONNX file and tokenizer
+     * of the bundled model {@code bundled}: the same weights under another id and spec.
+     */
+    static ElasticsearchNode.Builder withOperatorCopy(ElasticsearchNode.Builder builder, String id, String spec, String bundled) {
+        String folder = "longdoc/models/" + id + "/";
+        return builder.withConfigFile(folder + "model.json", spec.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .withConfigFileCopiedFrom(folder + "model.onnx", "plugins/longdoc/models/" + bundled + "/model.onnx")
+            .withConfigFileCopiedFrom(folder + "tokenizer.json", "plugins/longdoc/models/" + bundled + "/tokenizer.json");
+    }
+
     /** The options of a {@code long_doc} processor writing to {@code longdoc}. */
     static ObjectNode longDoc(String field, String modelId) {
         ObjectNode options = JsonRest.object();

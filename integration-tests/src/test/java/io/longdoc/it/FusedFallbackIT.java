@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,10 +47,7 @@ class FusedFallbackIT {
     }
 
     private static void operatorModel(ElasticsearchNode.Builder builder, String id, String attention) {
-        String folder = "longdoc/models/" + id + "/";
-        builder.withConfigFile(folder + "model.json", SPEC.formatted(id, attention).getBytes(StandardCharsets.UTF_8))
-            .withConfigFileCopiedFrom(folder + "model.onnx", "plugins/longdoc/models/" + MODEL + "/model.onnx")
-            .withConfigFileCopiedFrom(folder + "tokenizer.json", "plugins/longdoc/models/" + MODEL + "/tokenizer.json");
+        Fixtures.withOperatorCopy(builder, id, SPEC.formatted(id, attention), MODEL);
     }
 
     @AfterAll

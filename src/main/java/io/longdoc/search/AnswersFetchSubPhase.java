@@ -27,6 +27,9 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
     @Override
     public FetchSubPhaseProcessor getProcessor(FetchContext context) {
+        if (context.storedFieldsContext() != null && context.storedFieldsContext().fetchFields() == false) {
+            return null; // a retriever's inner search (stored_fields _none_): only the final page gets answers
+        }
         Target target = find(context);
         if (target == null) {
             return null;
@@ -52,7 +55,10 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
     private record Target(CandidateLoader loader, CandidateReader reader) {}
 
-    /** The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} inside the query. */
+    /**
+     * The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} query, or the answers marker
+     * a {@code long_doc_qa} retriever put around the final query, inside the query.
+     */
     private static Target find(FetchContext context) {
         List<RescoreContext> rescorers = context.rescore();
         if (rescorers != null) {
@@ -66,12 +72,14 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         if (query == null) {
             return null;
         }
-        LongDocQaQuery[] found = new LongDocQaQuery[1];
+        Target[] found = new Target[1];
         query.visit(new QueryVisitor() {
             @Override
             public void visitLeaf(Query leaf) {
                 if (found[0] == null && leaf instanceof LongDocQaQuery qa) {
-                    found[0] = qa;
+                    found[0] = new Target(qa.loader(), qa.reader());
+                } else if (found[0] == null && leaf instanceof QaAnswersQuery answers) {
+                    found[0] = new Target(answers.loader(), answers.reader());
                 }
             }
 
@@ -80,7 +88,7 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
                 return this;
             }
         });
-        return found[0] == null ? null : new Target(found[0].loader(), found[0].reader());
+        return found[0];
     }
 
     private static Map<String, Object> toMap(Answer answer) {

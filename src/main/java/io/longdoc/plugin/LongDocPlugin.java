@@ -110,6 +110,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
         qaServices = new QaServices(
             models,
             () -> threadPool.executor(LongDocSettings.QUESTION_THREAD_POOL),
+            inferenceExecutor(),
             LongDocSettings.QA_MAX_CANDIDATES.get(settings),
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings)
         );

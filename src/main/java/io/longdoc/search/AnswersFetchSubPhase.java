@@ -40,8 +40,10 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
             @Override
             public void process(HitContext hit) throws IOException {
-                CandidateLoader.Loaded loaded = target.loader.loadOne(hit.readerContext(), hit.docId(), hit.source());
-                Answer answer = target.reader.answer(loaded);
+                QaSignals read = target.reads.apply(hit.readerContext().docBase + hit.docId());
+                Answer answer = read != null
+                    ? target.reader.answer(read.read()) // read in the query phase of this search context: reuse it
+                    : target.reader.answer(target.loader.loadOne(hit.readerContext(), hit.docId(), hit.source()));
                 List<Object> answers = answer == null ? List.of() : List.of(toMap(answer));
                 hit.hit().setDocumentField(new DocumentField(FIELD, answers));
             }
@@ -53,7 +55,8 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         };
     }
 
-    private record Target(CandidateLoader loader, CandidateReader reader) {}
+    /** @param reads what the query phase read, by top-level doc id (empty when the fetch runs in another context) */
+    private record Target(CandidateLoader loader, CandidateReader reader, java.util.function.IntFunction<QaSignals> reads) {}
 
     /**
      * The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} query, or the answers marker
@@ -64,7 +67,7 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         if (rescorers != null) {
             for (int i = rescorers.size() - 1; i >= 0; i--) {
                 if (rescorers.get(i) instanceof LongDocQaRescorer.Context qa) {
-                    return new Target(qa.loader, qa.reader);
+                    return new Target(qa.loader, qa.reader, qa.signals::get);
                 }
             }
         }
@@ -77,9 +80,9 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
             @Override
             public void visitLeaf(Query leaf) {
                 if (found[0] == null && leaf instanceof LongDocQaQuery qa) {
-                    found[0] = new Target(qa.loader(), qa.reader());
+                    found[0] = new Target(qa.loader(), qa.reader(), qa::signals);
                 } else if (found[0] == null && leaf instanceof QaAnswersQuery answers) {
-                    found[0] = new Target(answers.loader(), answers.reader());
+                    found[0] = new Target(answers.loader(), answers.reader(), doc -> null);
                 }
             }
 

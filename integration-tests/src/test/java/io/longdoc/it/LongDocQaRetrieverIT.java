@@ -180,6 +180,60 @@ class LongDocQaRetrieverIT {
         assertBadRequest(es, badStage, "[first_stage] must be one of [knn, bm25, hybrid]");
     }
 
+    @Test
+    void explainNamesEachSignalOnTheQueryTheRescorerAndTheRetriever(JsonRest es) {
+        InsertionTask.Item item = items.get(1);
+        ObjectNode query = JsonRest.object();
+        query.put("size", 1);
+        query.put("explain", true);
+        query.put("_source", false);
+        ObjectNode qa = query.putObject("query").putObject("long_doc_qa");
+        qa.put("question", item.question());
+        qa.put("field", "body");
+        qa.put("candidates", DOCUMENTS);
+        JsonNode hit = es.post("/" + INDEX + "/_search", query).assertSuccess().at("/hits/hits/0");
+        assertSignals(hit, "query");
+        assertEquals(hit.path("_score").asDouble(), hit.at("/_explanation/value").asDouble(), 1e-5, "the explanation's value is the score");
+
+        ObjectNode rescore = JsonRest.json("""
+            {"size": 1, "explain": true, "_source": false, "query": {"match": {"body": "pass key"}},
+             "rescore": {"window_size": 12, "long_doc_qa": {"field": "body"}}}
+            """).deepCopy();
+        ((ObjectNode) rescore.at("/rescore/long_doc_qa")).put("question", item.question());
+        assertSignals(es.post("/" + INDEX + "/_search", rescore).assertSuccess().at("/hits/hits/0"), "rescorer");
+
+        ObjectNode retriever = search(item.question(), DOCUMENTS, 1);
+        retriever.put("explain", true);
+        assertSignals(es.post("/" + INDEX + "/_search", retriever).assertSuccess().at("/hits/hits/0"), "retriever");
+    }
+
+    private static void assertSignals(JsonNode hit, String what) {
+        String explanation = hit.path("_explanation").toString();
+        for (String signal : List.of("best section: characters [", "section cosine", "lexical share", "first-stage rank", "first-stage score", "reader score")) {
+            assertTrue(explanation.contains(signal), what + " explain names [" + signal + "]: " + explanation);
+        }
+    }
+
+    @Test
+    void aModelIsNeverLoadedOnASearchThread(ElasticsearchNode node, JsonRest es) {
+        // a model the shared node may not have loaded yet: the documents were encoded by bge, but MiniLM has the same
+        // width, so the search runs end to end (its ranking is not the point here)
+        boolean loadedBefore = node.serverLogText().contains("loaded model [" + Fixtures.MINILM + "]");
+        ObjectNode body = search(items.get(0).question(), 5, 3);
+        qaOf(body).put("model_id", Fixtures.MINILM);
+        JsonNode hits = es.post("/" + INDEX + "/_search", body).assertSuccess().at("/hits/hits");
+        assertEquals(3, hits.size(), "the search answered after loading the model: " + hits);
+        assertTrue(hits.path(0).at("/fields/_longdoc_answers").isArray(), "with answers: " + hits.path(0));
+        List<String> loads = node.serverLogText().lines().filter(line -> line.contains("loaded model [")).toList();
+        assertTrue(loads.stream().anyMatch(line -> line.contains("loaded model [" + Fixtures.MINILM + "]")), "MiniLM was loaded (before: " + loadedBefore + "): " + loads);
+        for (String line : loads) {
+            assertTrue(line.contains("on thread ["), "the load names its thread: " + line);
+            assertTrue(!line.contains("[search]") && !line.contains("[search_worker]") && !line.contains("transport_worker"),
+                "no model loads on a search or transport thread: " + line);
+        }
+        System.out.println("QA-RETRIEVER: model loads " + loads.stream().map(l -> l.substring(l.indexOf("loaded model"))).toList());
+    }
+
     static List<String> ids(JsonRest.Reply reply) {
         List<String> ids = new ArrayList<>();
         reply.at("/hits/hits").forEach(hit -> ids.add(hit.path("_id").asText()));

@@ -78,9 +78,20 @@ final class LongDocQaRescorer implements Rescorer {
     @Override
     public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation) {
         boolean read = rescoreContext.isRescored(topLevelDocId);
-        QaSignals signals = ((Context) rescoreContext).signals.get(topLevelDocId);
+        Context context = (Context) rescoreContext;
+        QaSignals signals = context.signals.get(topLevelDocId);
+        if (signals == null && read) {
+            // the fetch phase of a multi-shard search runs in a new context: read this hit again, alone (its lexical
+            // share then takes IDF over its own sections, and its first-stage rank is not known here)
+            try {
+                CandidateReader.Read alone = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), new int[] { topLevelDocId })).get(0);
+                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, LongDocQaQuery.score(context.scoreMode, 0, alone.score()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         if (signals != null) {
-            return signals.explain(((Context) rescoreContext).scoreMode, "the query's, " + sourceExplanation.getDescription());
+            return signals.explain(context.scoreMode, "the query's, " + sourceExplanation.getDescription());
         }
         return Explanation.match(
             sourceExplanation.getValue(),

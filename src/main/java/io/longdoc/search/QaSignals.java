@@ -37,7 +37,8 @@ record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, dou
         return Explanation.match(finalScore, "long_doc_qa, score_mode " + mode + ": "
                 + (mode == QaScoreMode.READER ? "1 + reader score" : "1 + mean of reader score and rank score 60 / (60 + rank)"),
             readerScore,
-            Explanation.match(rank + 1, "first-stage rank (" + firstStage + ")"),
+            Explanation.match(rank + 1, rank < 0 ? "first-stage rank: not known (explained in the fetch phase, the hit read again alone)"
+                : "first-stage rank (" + firstStage + ")"),
             Explanation.match(firstStageScore, "first-stage score (" + firstStage + ")"));
     }
 }

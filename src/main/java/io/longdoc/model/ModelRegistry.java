@@ -7,12 +7,16 @@ import io.longdoc.runtime.RuntimeStatus;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.rest.RestStatus;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The models of this node: which exist ({@link ModelCatalog}), which are loaded (each once, on first use, through
@@ -27,6 +31,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final String defaultModelId;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
 
     /**
      * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
@@ -80,6 +85,40 @@ public final class ModelRegistry implements AutoCloseable {
         return stats.computeIfAbsent(id, k -> new ModelStats());
     }
 
+    /**
+     * The model if this node has it loaded. Otherwise it starts loading it on {@code executor} (never the caller's
+     * thread: a search thread must not spend seconds compiling a graph) and fails fast with a 503 that says so; a
+     * retry after the load, or {@code POST _longdoc/models/<id>/_load} first, succeeds.
+     */
+    public LoadedModel loadedOrLoadAsync(String id, Executor executor) {
+        LoadedModel model = loaded.get(id);
+        if (model != null) {
+            return model;
+        }
+        catalog.entry(id); // an unknown or invalid model is the request's mistake (404/400), not a reason to wait
+        if (loading.add(id)) {
+            try {
+                executor.execute(() -> {
+                    try {
+                        load(id);
+                    } catch (Exception e) {
+                        logger.warn(() -> "loading model [" + id + "] in the background failed", e);
+                    } finally {
+                        loading.remove(id);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                loading.remove(id);
+                throw rejected;
+            }
+        }
+        throw new ElasticsearchStatusException(
+            "model [" + id + "] is not loaded on this node yet; it is loading now on the longdoc_inference pool: retry shortly, "
+                + "or load it on every node first with POST _longdoc/models/" + id + "/_load",
+            RestStatus.SERVICE_UNAVAILABLE
+        );
+    }
+
     /** The model, loaded on first use. Throws {@link ModelLoadException} (400) when its files are unusable. */
     public LoadedModel load(String id) {
         LoadedModel model = loaded.get(id);
@@ -90,9 +129,13 @@ public final class ModelRegistry implements AutoCloseable {
             model = loaded.get(id);
             if (model == null) {
                 ModelCatalog.Entry entry = catalog.entry(id);
+                long start = System.nanoTime();
                 model = loader.load(entry, stats(id));
                 loaded.put(id, model);
-                logger.info("loaded model [{}] from the {} folder ({} dims, max {} tokens, {} pooling)", id, entry.location(), entry.spec().dims(), entry.spec().maxTokens(), entry.spec().pooling());
+                // the thread is named so that a load on a search or transport thread shows in the log (it must not happen)
+                logger.info("loaded model [{}] from the {} folder ({} dims, max {} tokens, {} pooling) in {} ms on thread [{}]", id, entry.location(),
+                    entry.spec().dims(), entry.spec().maxTokens(), entry.spec().pooling(), (System.nanoTime() - start) / 1_000_000,
+                    Thread.currentThread().getName());
             }
             return model;
         }

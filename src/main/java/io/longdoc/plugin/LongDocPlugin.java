@@ -15,6 +15,8 @@ import io.longdoc.runtime.OrtRuntime;
 import io.longdoc.search.AnswersFetchSubPhase;
 import io.longdoc.search.LongDocQaQueryBuilder;
 import io.longdoc.search.LongDocQaRescorerBuilder;
+import io.longdoc.search.LongDocQaRetrieverBuilder;
+import io.longdoc.search.QaAnswersQueryBuilder;
 import io.longdoc.search.QaServices;
 import io.longdoc.template.ComponentTemplateInstaller;
 import io.longdoc.template.LongdocMappings;
@@ -108,6 +110,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
         qaServices = new QaServices(
             models,
             () -> threadPool.executor(LongDocSettings.QUESTION_THREAD_POOL),
+            inferenceExecutor(),
             LongDocSettings.QA_MAX_CANDIDATES.get(settings),
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings)
         );
@@ -121,6 +124,21 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
                 LongDocQaQueryBuilder.NAME,
                 in -> new LongDocQaQueryBuilder(in, this::qaServices),
                 parser -> LongDocQaQueryBuilder.fromXContent(parser, this::qaServices)
+            ),
+            new QuerySpec<>(
+                QaAnswersQueryBuilder.NAME,
+                in -> new QaAnswersQueryBuilder(in, this::qaServices),
+                QaAnswersQueryBuilder::fromXContent
+            )
+        );
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        return List.of(
+            new RetrieverSpec<>(
+                LongDocQaRetrieverBuilder.NAME,
+                (parser, context) -> LongDocQaRetrieverBuilder.fromXContent(parser, context, this::qaServices)
             )
         );
     }

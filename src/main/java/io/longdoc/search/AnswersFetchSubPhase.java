@@ -27,6 +27,9 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
     @Override
     public FetchSubPhaseProcessor getProcessor(FetchContext context) {
+        if (context.storedFieldsContext() != null && context.storedFieldsContext().fetchFields() == false) {
+            return null; // a retriever's inner search (stored_fields _none_): only the final page gets answers
+        }
         Target target = find(context);
         if (target == null) {
             return null;
@@ -37,8 +40,10 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
             @Override
             public void process(HitContext hit) throws IOException {
-                CandidateLoader.Loaded loaded = target.loader.loadOne(hit.readerContext(), hit.docId(), hit.source());
-                Answer answer = target.reader.answer(loaded);
+                QaSignals read = target.reads.apply(hit.readerContext().docBase + hit.docId());
+                Answer answer = read != null
+                    ? target.reader.answer(read.read()) // read in the query phase of this search context: reuse it
+                    : target.reader.answer(target.loader.loadOne(hit.readerContext(), hit.docId(), hit.source()));
                 List<Object> answers = answer == null ? List.of() : List.of(toMap(answer));
                 hit.hit().setDocumentField(new DocumentField(FIELD, answers));
             }
@@ -50,15 +55,19 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         };
     }
 
-    private record Target(CandidateLoader loader, CandidateReader reader) {}
+    /** @param reads what the query phase read, by top-level doc id (empty when the fetch runs in another context) */
+    private record Target(CandidateLoader loader, CandidateReader reader, java.util.function.IntFunction<QaSignals> reads) {}
 
-    /** The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} inside the query. */
+    /**
+     * The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} query, or the answers marker
+     * a {@code long_doc_qa} retriever put around the final query, inside the query.
+     */
     private static Target find(FetchContext context) {
         List<RescoreContext> rescorers = context.rescore();
         if (rescorers != null) {
             for (int i = rescorers.size() - 1; i >= 0; i--) {
                 if (rescorers.get(i) instanceof LongDocQaRescorer.Context qa) {
-                    return new Target(qa.loader, qa.reader);
+                    return new Target(qa.loader, qa.reader, qa.signals::get);
                 }
             }
         }
@@ -66,12 +75,14 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         if (query == null) {
             return null;
         }
-        LongDocQaQuery[] found = new LongDocQaQuery[1];
+        Target[] found = new Target[1];
         query.visit(new QueryVisitor() {
             @Override
             public void visitLeaf(Query leaf) {
                 if (found[0] == null && leaf instanceof LongDocQaQuery qa) {
-                    found[0] = qa;
+                    found[0] = new Target(qa.loader(), qa.reader(), qa::signals);
+                } else if (found[0] == null && leaf instanceof QaAnswersQuery answers) {
+                    found[0] = new Target(answers.loader(), answers.reader(), doc -> null);
                 }
             }
 
@@ -80,7 +91,7 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
                 return this;
             }
         });
-        return found[0] == null ? null : new Target(found[0].loader(), found[0].reader());
+        return found[0];
     }
 
     private static Map<String, Object> toMap(Answer answer) {

@@ -30,9 +30,27 @@ final class CandidateReader {
         this.terms = QuestionTerms.of(request.questionText());
     }
 
+    /**
+     * What the reader made of one candidate: its score in [0, 1] (NaN: not read, budget), and for the late-interaction
+     * reader its section match (null for the span reader). Kept for {@code explain} and for the answers fetch phase,
+     * which places the answer from it instead of loading and matching the hit again.
+     */
+    record Read(CandidateLoader.Loaded loaded, double score, SectionMatcher.Match match) {}
+
     /** Reader scores in [0, 1] for each candidate, in order; NaN for one the reader could not read (budget). */
     double[] scores(List<CandidateLoader.Loaded> candidates) {
+        List<Read> reads = read(candidates);
+        double[] scores = new double[reads.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = reads.get(i).score();
+        }
+        return scores;
+    }
+
+    /** Reads each candidate, in order. */
+    List<Read> read(List<CandidateLoader.Loaded> candidates) {
         double[] scores = new double[candidates.size()];
+        List<Read> reads = new ArrayList<>(candidates.size());
         if (request.reader() == ReaderKind.SPAN) {
             long budget = services.spanTokenBudget(); // the node setting longdoc.qa.span_token_budget
             for (int i = 0; i < candidates.size(); i++) {
@@ -46,7 +64,10 @@ final class CandidateReader {
                 budget -= tokens;
                 scores[i] = sigmoid(span(model, text).score() / 4);
             }
-            return scores;
+            for (int i = 0; i < scores.length; i++) {
+                reads.add(new Read(candidates.get(i), scores[i], null));
+            }
+            return reads;
         }
         List<SectionMatcher.Candidate> forMatcher = new ArrayList<>(candidates.size());
         for (CandidateLoader.Loaded candidate : candidates) {
@@ -54,9 +75,29 @@ final class CandidateReader {
         }
         List<SectionMatcher.Match> matches = SectionMatcher.rank(request.question(), terms, forMatcher);
         for (int i = 0; i < scores.length; i++) {
-            scores[i] = forMatcher.get(i).sections().isEmpty() ? 0 : scaledLateInteraction(matches.get(i).score());
+            double score = forMatcher.get(i).sections().isEmpty() ? 0 : scaledLateInteraction(matches.get(i).score());
+            reads.add(new Read(candidates.get(i), score, matches.get(i)));
         }
-        return scores;
+        return reads;
+    }
+
+    /** The answer of a hit the query phase read: its section match is reused, nothing is loaded or ranked again. */
+    Answer answer(Read read) {
+        if (read.match() == null || request.reader() == ReaderKind.SPAN) {
+            return answer(read.loaded());
+        }
+        CandidateLoader.Loaded hit = read.loaded();
+        SectionMatcher.Candidate candidate = hit.forMatcher();
+        if (hit.text() == null || candidate.sections().isEmpty()) {
+            return null;
+        }
+        try {
+            return AnswerLocator.locate(model(), request.question(), terms, hit.text(), candidate.sections(), read.match());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ElasticsearchException("model [" + request.modelId() + "] failed to place the answer: " + e.getMessage(), e);
+        }
     }
 
     /** The answer in one returned hit's text; null when there is nothing to read. */
@@ -90,9 +131,13 @@ final class CandidateReader {
         }
     }
 
+    /**
+     * Runs on a search thread (query, rescore and fetch phases): it never loads a model itself. The coordinating node
+     * loaded it to encode the question; a data node that has not fails fast (503) and loads it on the inference pool.
+     */
     private LoadedModel model() {
         try {
-            return services.registry().load(request.modelId());
+            return services.registry().loadedOrLoadAsync(request.modelId(), services.loadExecutor().get());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

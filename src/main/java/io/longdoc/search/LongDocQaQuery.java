@@ -31,6 +31,8 @@ public final class LongDocQaQuery extends Query {
     private final QaScoreMode scoreMode;
     private final CandidateLoader loader;
     private final CandidateReader reader;
+    /** The reads of the last rewrite, by top-level doc id: for explain and the answers fetch phase. */
+    private final Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
 
     LongDocQaQuery(QaRequest request, List<Query> firstStages, int firstStageSize, int candidates, QaScoreMode scoreMode,
                    CandidateLoader loader, CandidateReader reader) {
@@ -63,12 +65,25 @@ public final class LongDocQaQuery extends Query {
         for (int i = 0; i < read; i++) {
             docs[i] = ranked.get(i).doc;
         }
-        double[] readerScores = reader.scores(loader.load(searcher.getIndexReader().leaves(), docs));
+        List<CandidateReader.Read> reads = reader.read(loader.load(searcher.getIndexReader().leaves(), docs));
         ScoreDoc[] scored = new ScoreDoc[ranked.size()];
         for (int rank = 0; rank < ranked.size(); rank++) {
-            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) score(scoreMode, rank, rank < read ? readerScores[rank] : Double.NaN));
+            double readerScore = rank < read ? reads.get(rank).score() : Double.NaN;
+            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) score(scoreMode, rank, readerScore));
+            if (rank < read) {
+                signals.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score));
+            }
         }
-        return new KnnScoreDocQuery(scored, searcher.getIndexReader());
+        String stage = firstStages.size() == 1 ? firstStages.get(0).getClass().getSimpleName() : "kNN and BM25 fused by reciprocal rank, k = " + RANK_CONSTANT;
+        return new ExplainedDocsQuery(new KnnScoreDocQuery(scored, searcher.getIndexReader()), doc -> {
+            QaSignals hit = signals.get(doc);
+            return hit == null ? null : hit.explain(scoreMode, stage);
+        });
+    }
+
+    /** What the reader made of a hit of this shard's window (top-level doc id); null when it was not read here. */
+    QaSignals signals(int doc) {
+        return signals.get(doc);
     }
 
     /**

@@ -109,6 +109,29 @@ public final class LongDocQaQueryBuilder extends AbstractQueryBuilder<LongDocQaQ
         return builder;
     }
 
+    /** The query a {@code long_doc_qa} retriever runs: every first-stage hit of its window is read. */
+    static LongDocQaQueryBuilder forRetriever(QaRequest resolved, int window, FirstStage firstStage, QaScoreMode scoreMode,
+                                              Supplier<QaServices> services) {
+        return new LongDocQaQueryBuilder(resolved, window, window, firstStage, null, scoreMode, services, null);
+    }
+
+    /**
+     * The first stage alone, for places that only ask which documents match (the tail of Elasticsearch's rank-docs
+     * query: total hits, aggregations): running the reader there again would double a retriever's cost.
+     */
+    QueryBuilder firstStageQuery() {
+        if (query != null) {
+            return query;
+        }
+        MatchQueryBuilder bm25 = new MatchQueryBuilder(request.field(), request.questionText());
+        if (firstStage == FirstStage.BM25) {
+            return bm25;
+        }
+        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(request.embeddingField(), request.question().pooled(), firstStageSize,
+            Math.min(10_000, Math.max(firstStageSize * 3 / 2, 100)), null, null, null);
+        return firstStage == FirstStage.KNN ? knn : new org.elasticsearch.index.query.BoolQueryBuilder().should(knn).should(bm25);
+    }
+
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);

@@ -10,6 +10,7 @@ import org.elasticsearch.search.rescore.Rescorer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +27,8 @@ final class LongDocQaRescorer implements Rescorer {
         final QaScoreMode scoreMode;
         final CandidateLoader loader;
         final CandidateReader reader;
+        /** The window's reads by top-level doc id: for explain and the answers fetch phase. */
+        final java.util.Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
 
         Context(int windowSize, QaRequest request, QaScoreMode scoreMode, CandidateLoader loader, CandidateReader reader) {
             super(windowSize, INSTANCE);
@@ -45,10 +48,14 @@ final class LongDocQaRescorer implements Rescorer {
         for (int i = 0; i < window; i++) {
             docs[i] = hits[i].doc;
         }
-        double[] readerScores = context.reader.scores(context.loader.load(searcher.getIndexReader().leaves(), docs));
+        List<CandidateReader.Read> reads = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), docs));
+        double[] readerScores = new double[window];
         Set<Integer> read = new HashSet<>();
         for (int i = 0; i < window; i++) {
             read.add(hits[i].doc);
+            readerScores[i] = reads.get(i).score();
+            double score = LongDocQaQuery.score(context.scoreMode, i, readerScores[i]);
+            context.signals.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score));
         }
         context.setRescoredDocs(read);
         return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoreMode));
@@ -71,6 +78,21 @@ final class LongDocQaRescorer implements Rescorer {
     @Override
     public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation) {
         boolean read = rescoreContext.isRescored(topLevelDocId);
+        Context context = (Context) rescoreContext;
+        QaSignals signals = context.signals.get(topLevelDocId);
+        if (signals == null && read) {
+            // the fetch phase of a multi-shard search runs in a new context: read this hit again, alone (its lexical
+            // share then takes IDF over its own sections, and its first-stage rank is not known here)
+            try {
+                CandidateReader.Read alone = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), new int[] { topLevelDocId })).get(0);
+                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, LongDocQaQuery.score(context.scoreMode, 0, alone.score()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (signals != null) {
+            return signals.explain(context.scoreMode, "the query's, " + sourceExplanation.getDescription());
+        }
         return Explanation.match(
             sourceExplanation.getValue(),
             read

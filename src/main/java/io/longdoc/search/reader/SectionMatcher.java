@@ -31,9 +31,17 @@ public final class SectionMatcher {
         }
     }
 
-    /** A candidate's score (its best section's) and its sections' indices, best first. */
-    public record Match(double score, int[] sectionsBestFirst, double[] sectionScores) {
-        public static final Match NONE = new Match(0, new int[0], new double[0]);
+    /**
+     * A candidate's score (its best section's), its sections' indices, best first, and each section's score with its
+     * two parts (cosine with the question, IDF-weighted share of the question's words) for {@code explain}.
+     */
+    public record Match(double score, int[] sectionsBestFirst, double[] sectionScores, double[] cosines, double[] lexicalShares) {
+        public static final Match NONE = new Match(0, new int[0], new double[0], new double[0], new double[0]);
+
+        /** Index of the best section; -1 when there are none. */
+        public int best() {
+            return sectionsBestFirst.length == 0 ? -1 : sectionsBestFirst[0];
+        }
     }
 
     private SectionMatcher() {}
@@ -57,6 +65,8 @@ public final class SectionMatcher {
                 continue;
             }
             double[] scores = new double[sections.size()];
+            double[] cosines = new double[sections.size()];
+            double[] shares = new double[sections.size()];
             for (int s = 0; s < sections.size(); s++) {
                 double lexical = 0;
                 for (String term : questionTerms) {
@@ -64,11 +74,12 @@ public final class SectionMatcher {
                         lexical += idf.get(term);
                     }
                 }
-                double share = totalIdf > 0 ? lexical / totalIdf : 0;
-                scores[s] = cosine(question.mean(), sections.get(s).vector()) + LEXICAL_WEIGHT * share;
+                shares[s] = totalIdf > 0 ? lexical / totalIdf : 0;
+                cosines[s] = cosine(question.mean(), sections.get(s).vector());
+                scores[s] = cosines[s] + LEXICAL_WEIGHT * shares[s];
             }
             int[] order = bestFirst(scores);
-            matches.add(new Match(scores[order[0]], order, scores));
+            matches.add(new Match(scores[order[0]], order, scores, cosines, shares));
         }
         return matches;
     }

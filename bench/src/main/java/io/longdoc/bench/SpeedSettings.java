@@ -64,7 +64,7 @@ record SpeedSettings(
             Path.of(o.getOrDefault("out", "bench/results/speed")),
             model,
             Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
-            Path.of(o.getOrDefault("corpus", "../shared/data/sotu.jsonl")),
+            Path.of(o.getOrDefault("corpus", "bench/data/sotu.jsonl.gz")),
             Arrays.stream(o.getOrDefault("lengths", "512,1024,2048,4096,8192,16384").split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted()
                 .distinct().toArray(),
             Integer.parseInt(o.getOrDefault("runs", "5")),

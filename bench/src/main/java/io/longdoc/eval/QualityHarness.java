@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * the node's ingest stored; truncate-512 and chunk-512 from the same weights in process), written to
  * {@code DIR/quality.json} and {@code DIR/quality.md}. Nothing here depends on a corpus's names or contents.
  * <pre>
- * bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR
+ * bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
  *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)]
  * </pre>

@@ -75,7 +75,7 @@ record SpeedSettings(
             Double.parseDouble(o.getOrDefault("max-dense-gb", "8")),
             Double.parseDouble(o.getOrDefault("max-run-seconds", "120")),
             skip,
-            Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")),
+            Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")),
             Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
             Path.of(o.getOrDefault("es-work", "target/speed-work")),
             o.getOrDefault("es-heap", "2g"),

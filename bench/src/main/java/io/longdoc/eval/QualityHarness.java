@@ -69,7 +69,7 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
                  Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
-                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")), work, model)) {
+                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, model)) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

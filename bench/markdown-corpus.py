@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Turns Markdown pages into a corpus of the shared/data shape, so the quality harness can be tried on text it has
-never seen (its results must not depend on the two dev corpora):
+"""Turns Markdown pages into a corpus of the docs/EVAL.md shape (that of bench/data), so the quality harness can be
+tried on text it has never seen (its results must not depend on the two dev corpora). It writes plain JSONL; the
+harnesses read it as it is, or gzipped (.jsonl.gz):
 
     python3 bench/markdown-corpus.py --min-words 1500 /usr/share/doc/nodejs/api/*.md > /tmp/nodejs.jsonl
 

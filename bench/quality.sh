@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The quality harness of ../shared/EVAL.md ("Quality tasks", "Methods") in one command: passkey and needle at each
+# The quality harness of docs/EVAL.md ("Quality tasks", "Methods") in one command: passkey and needle at each
 # length, deep-section over a corpus with sections; bm25 / truncate-512 / chunk-512 / longdoc-doc / longdoc-sections /
-# longdoc-qa on the same sets; writes DIR/quality.json and DIR/quality.md. Any JSONL corpus of the shared/data shape:
-#   bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR \
+# longdoc-qa on the same sets; writes DIR/quality.json and DIR/quality.md. Any JSONL corpus of the docs/EVAL.md shape,
+# plain (.jsonl) or gzipped (.jsonl.gz):
+#   bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR \
 #     [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50] \
 #     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5]
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.

@@ -77,7 +77,7 @@ fi
 
 echo "==> building the plugin (mvn package -DskipTests)"
 mvn -B -q -ntp package -DskipTests
-PLUGIN_ZIP=$(ls "$REPO"/target/longdoc-*.zip)
+PLUGIN_ZIP=$(ls "$REPO"/target/longdoc-*-es"$ES_VERSION".zip)
 
 echo "==> unpacking Elasticsearch $ES_VERSION (integ-test-zip from Maven Central) into $WORK"
 rm -rf "$WORK" && mkdir -p "$WORK"

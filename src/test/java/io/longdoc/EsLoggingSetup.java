@@ -1,5 +1,6 @@
 package io.longdoc;
 
+import org.apache.logging.log4j.core.config.plugins.util.PluginManager;
 import org.elasticsearch.common.logging.LogConfigurator;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -12,7 +13,8 @@ public final class EsLoggingSetup implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        LogConfigurator.loadLog4jPlugins();
+        // what LogConfigurator.loadLog4jPlugins() did up to 9.3 (the method is gone in 9.5): ES's Log4j plugins
+        PluginManager.addPackage(LogConfigurator.class.getPackage().getName());
         LogConfigurator.configureESLogging();
     }
 }

@@ -5,10 +5,10 @@ import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
 
+import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.LegacyActionRequest;
 import org.elasticsearch.action.support.TransportAction;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.xcontent.ToXContent;
@@ -31,7 +31,7 @@ public final class GetModelsAction {
     private GetModelsAction() {}
 
     /** All models, or the one named (404 when unknown, 400 when its id or spec is invalid). Runs on the receiving node. */
-    public static final class Request extends LegacyActionRequest {
+    public static final class Request extends ActionRequest {
         private final String modelId;
 
         public Request(String modelId) {

@@ -1,6 +1,7 @@
 package io.longdoc.plugin;
 
 import io.longdoc.action.GetModelsAction;
+import io.longdoc.compat.CompatActionPlugin;
 import io.longdoc.action.LoadModelAction;
 import io.longdoc.action.TransportGetModelsAction;
 import io.longdoc.action.TransportLoadModelAction;
@@ -21,24 +22,15 @@ import io.longdoc.search.QaServices;
 import io.longdoc.template.ComponentTemplateInstaller;
 import io.longdoc.template.LongdocMappings;
 
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.node.DiscoveryNodes;
-import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
-import org.elasticsearch.common.settings.ClusterSettings;
-import org.elasticsearch.common.settings.IndexScopedSettings;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.env.Environment;
-import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.ingest.Processor;
-import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.search.fetch.FetchSubPhase;
-import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
@@ -49,7 +41,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +48,7 @@ import java.util.function.Supplier;
  * {@code long_doc_qa} query, rescorer and answers, REST endpoints and the installer of the {@code longdoc-mappings}
  * component template.
  */
-public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
+public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionPlugin, SearchPlugin {
 
     public static final String NAME = "longdoc";
 
@@ -173,18 +164,9 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, ActionPlugin,
         return Map.of(LongDocProcessor.TYPE, new LongDocProcessor.Factory(registry(parameters.env), inferenceExecutor()));
     }
 
+    /** {@code getRestHandlers}, whose signature differs across 9.x, is in {@link CompatActionPlugin}. */
     @Override
-    public Collection<RestHandler> getRestHandlers(
-        Settings settings,
-        NamedWriteableRegistry namedWriteableRegistry,
-        RestController restController,
-        ClusterSettings clusterSettings,
-        IndexScopedSettings indexScopedSettings,
-        SettingsFilter settingsFilter,
-        IndexNameExpressionResolver indexNameExpressionResolver,
-        Supplier<DiscoveryNodes> nodesInCluster,
-        Predicate<NodeFeature> clusterSupportsFeature
-    ) {
+    public Collection<RestHandler> restHandlers() {
         return List.of(new RestModelsAction(), new RestLoadModelAction());
     }
 

@@ -1,12 +1,13 @@
 package io.longdoc.search;
 
+import io.longdoc.compat.CompatQueryBuilder;
+
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.MatchQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * {"long_doc_qa": {"question": "…", "field": "body", "candidates": 50, "first_stage": "hybrid"}}
  * </pre>
  */
-public final class LongDocQaQueryBuilder extends AbstractQueryBuilder<LongDocQaQueryBuilder> {
+public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQueryBuilder> {
 
     public static final String NAME = "long_doc_qa";
     public static final int DEFAULT_CANDIDATES = 50;
@@ -175,7 +176,7 @@ public final class LongDocQaQueryBuilder extends AbstractQueryBuilder<LongDocQaQ
     }
 
     @Override
-    protected Query doToQuery(SearchExecutionContext context) throws IOException {
+    protected Query toLuceneQuery(SearchExecutionContext context) throws IOException {
         if (request.isResolved() == false) {
             throw new IllegalStateException("[" + NAME + "] reached a shard before its question was encoded (missing rewrite)");
         }

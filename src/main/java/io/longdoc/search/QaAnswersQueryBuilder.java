@@ -1,11 +1,12 @@
 package io.longdoc.search;
 
+import io.longdoc.compat.CompatQueryBuilder;
+
 import org.apache.lucene.search.Query;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * Internal: what the {@code long_doc_qa} retriever puts around the final query so that the hits of the page get
  * their answers. It scores as its inner query and carries the resolved question to the shards. Not for users.
  */
-public final class QaAnswersQueryBuilder extends AbstractQueryBuilder<QaAnswersQueryBuilder> {
+public final class QaAnswersQueryBuilder extends CompatQueryBuilder<QaAnswersQueryBuilder> {
 
     public static final String NAME = "long_doc_qa_answers";
 
@@ -71,7 +72,7 @@ public final class QaAnswersQueryBuilder extends AbstractQueryBuilder<QaAnswersQ
     }
 
     @Override
-    protected Query doToQuery(SearchExecutionContext context) throws IOException {
+    protected Query toLuceneQuery(SearchExecutionContext context) throws IOException {
         CandidateLoader loader = new CandidateLoader(
             request.field(),
             request.sectionVectorsField(),

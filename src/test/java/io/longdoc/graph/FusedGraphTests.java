@@ -243,9 +243,8 @@ class FusedGraphTests {
 
     /** The first {@code count} tokens of the sotu addresses read in order, ending with a [SEP]. */
     static long[] realTokens(int count) throws Exception {
-        Path corpus = Path.of(System.getProperty("tests.shared.data", "../shared/data"), "sotu.jsonl");
         StringBuilder text = new StringBuilder();
-        try (BufferedReader reader = Files.newBufferedReader(corpus)) {
+        try (BufferedReader reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.sotu())) {
             // about 1.3 tokens a word: read addresses until there are surely enough
             for (String line; text.length() < count * 8L && (line = reader.readLine()) != null;) {
                 Map<String, Object> doc = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(

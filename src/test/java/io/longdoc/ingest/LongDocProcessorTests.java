@@ -229,8 +229,7 @@ class LongDocProcessorTests {
     }
 
     private static String firstSotuAddress() throws Exception {
-        java.nio.file.Path corpus = java.nio.file.Path.of(System.getProperty("tests.shared.data"), "sotu.jsonl");
-        try (var reader = Files.newBufferedReader(corpus)) {
+        try (var reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.sotu())) {
             return (String) org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                 org.elasticsearch.xcontent.XContentType.JSON.xContent(), reader.readLine(), false).get("text");
         }

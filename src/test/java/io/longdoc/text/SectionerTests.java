@@ -7,8 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -90,8 +88,7 @@ class SectionerTests {
     }
 
     private static String firstPydocsText() throws Exception {
-        Path corpus = Path.of(System.getProperty("tests.shared.data"), "pydocs.jsonl");
-        try (BufferedReader reader = Files.newBufferedReader(corpus)) {
+        try (BufferedReader reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.pydocs())) {
             String line = reader.readLine();
             Map<String, Object> doc = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                 org.elasticsearch.xcontent.XContentType.JSON.xContent(), line, false);

@@ -42,7 +42,7 @@ public final class BatchingBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = BenchCli.options(args);
         Path modelDir = Path.of(options.getOrDefault("model-dir", "target/model-sources/bge-small-en-v1.5"));
-        Path corpus = Path.of(options.getOrDefault("corpus", "../shared/data/sotu.jsonl"));
+        Path corpus = Path.of(options.getOrDefault("corpus", "bench/data/sotu.jsonl.gz"));
         int texts = Integer.parseInt(options.getOrDefault("texts", "32"));
         List<String> lengths = List.of(options.getOrDefault("lengths", "64,128,256,mixed,mixed-sorted").split(","));
         int[] batches = Arrays.stream(options.getOrDefault("batches", "8,32").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -200,7 +200,7 @@ public final class BatchingBench {
     /** The first tokens of the first {@code count} addresses (whole tokenization of a prefix of the text). */
     private static List<long[]> openings(Tokenizer tokenizer, Path corpus, int count, int tokens) throws Exception {
         List<long[]> openings = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(corpus)) {
+        try (BufferedReader reader = io.longdoc.it.Corpus.open(corpus)) {
             for (String line; openings.size() < count && (line = reader.readLine()) != null;) {
                 String text = (String) org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                     org.elasticsearch.xcontent.XContentType.JSON.xContent(), line, false).get("text");

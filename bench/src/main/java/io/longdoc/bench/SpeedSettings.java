@@ -64,7 +64,7 @@ record SpeedSettings(
             Path.of(o.getOrDefault("out", "bench/results/speed")),
             model,
             Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
-            Path.of(o.getOrDefault("corpus", "../shared/data/sotu.jsonl")),
+            Path.of(o.getOrDefault("corpus", "bench/data/sotu.jsonl.gz")),
             Arrays.stream(o.getOrDefault("lengths", "512,1024,2048,4096,8192,16384").split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted()
                 .distinct().toArray(),
             Integer.parseInt(o.getOrDefault("runs", "5")),
@@ -75,7 +75,7 @@ record SpeedSettings(
             Double.parseDouble(o.getOrDefault("max-dense-gb", "8")),
             Double.parseDouble(o.getOrDefault("max-run-seconds", "120")),
             skip,
-            Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")),
+            Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")),
             Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
             Path.of(o.getOrDefault("es-work", "target/speed-work")),
             o.getOrDefault("es-heap", "2g"),

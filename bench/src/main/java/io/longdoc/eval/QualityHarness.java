@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * the node's ingest stored; truncate-512 and chunk-512 from the same weights in process), written to
  * {@code DIR/quality.json} and {@code DIR/quality.md}. Nothing here depends on a corpus's names or contents.
  * <pre>
- * bash bench/quality.sh --corpus ../shared/data/sotu.jsonl --deep-corpus ../shared/data/pydocs.jsonl --out DIR
+ * bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
  *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)]
  * </pre>
@@ -69,7 +69,7 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
                  Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
-                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT.zip")), work, model)) {
+                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, model)) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

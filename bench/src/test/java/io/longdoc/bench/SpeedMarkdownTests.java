@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class SpeedMarkdownTests {
 
-    private static final EsSteps.Results NO_PLUGIN = EsSteps.Results.both(StepResult.unavailable("no plugin zip at target/longdoc-0.1.0-SNAPSHOT.zip"));
+    private static final EsSteps.Results NO_PLUGIN = EsSteps.Results.both(StepResult.unavailable("no plugin zip at target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip"));
 
     @Test
     void aLengthAVariantCouldNotRunKeepsItsRowWithTheReason() {
@@ -25,7 +25,7 @@ class SpeedMarkdownTests {
     @Test
     void stepsThatCouldNotRunSaySoWithTheReason() {
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
-        assertTrue(md.contains("## End to end: bulk ingest through Elasticsearch\n\nunavailable: no plugin zip at target/longdoc-0.1.0-SNAPSHOT.zip"), md);
+        assertTrue(md.contains("## End to end: bulk ingest through Elasticsearch\n\nunavailable: no plugin zip at target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip"), md);
         assertTrue(md.contains("## End to end: `long_doc_qa` latency\n\nunavailable: no plugin zip"), md);
     }
 

@@ -2,16 +2,24 @@ package io.longdoc.it;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
-/** Reads the JSONL corpora of {@code tests.shared.data} ({@code {"id","title","source","text","sections":[...]}} a line). */
+/**
+ * Reads JSONL corpora ({@code {"id","title","source","text","sections":[...]}} a line): the project's own in
+ * {@code bench/data} ({@code tests.corpus.dir}), or any file of that shape, plain ({@code .jsonl}) or gzipped
+ * ({@code .jsonl.gz}; told by the gzip magic bytes, not the name).
+ */
 public final class Corpus {
 
     /** One document; fields other than these are ignored. */
@@ -31,14 +39,14 @@ public final class Corpus {
 
     private Corpus() {}
 
-    /** {@code sotu.jsonl}: 230 State of the Union addresses, each at least 1,500 words. */
+    /** {@code sotu.jsonl.gz}: 230 State of the Union addresses, each at least 1,500 words. */
     public static Path sotu() {
-        return file("sotu.jsonl");
+        return file("sotu");
     }
 
-    /** {@code pydocs.jsonl}: 220 pages of the Python documentation. */
+    /** {@code pydocs.jsonl.gz}: 220 pages of the Python documentation. */
     public static Path pydocs() {
-        return file("pydocs.jsonl");
+        return file("pydocs");
     }
 
     /** The first {@code n} documents of a JSONL file, read lazily; fails if the file holds fewer. */
@@ -52,11 +60,11 @@ public final class Corpus {
         }
     }
 
-    /** The documents of a JSONL file, one line at a time; close the stream. */
+    /** The documents of a JSONL file (plain or gzipped), one line at a time; close the stream. */
     public static Stream<Document> stream(Path file) {
         BufferedReader reader;
         try {
-            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            reader = open(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read corpus [" + file + "]", e);
         }
@@ -70,6 +78,24 @@ public final class Corpus {
                     throw new UncheckedIOException(e);
                 }
             });
+    }
+
+    /** The lines of a corpus file, UTF-8, gunzipped when the file starts with gzip's magic bytes (whatever its name). */
+    public static BufferedReader open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try {
+            in.mark(2);
+            int first = in.read();
+            int second = in.read();
+            in.reset();
+            if (first == 0x1f && second == 0x8b) {
+                in = new GZIPInputStream(in, 1 << 16);
+            }
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
     }
 
     private static Document parse(Path file, String line) {
@@ -111,11 +137,16 @@ public final class Corpus {
         return text.offsetByCodePoints(0, codePointOffset);
     }
 
+    /** {@code <name>.jsonl.gz} in the corpus folder, or {@code <name>.jsonl} where only a plain copy is there. */
     private static Path file(String name) {
-        Path file = HarnessConfig.sharedData().resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("corpus [" + file + "] not found (" + HarnessConfig.SHARED_DATA + ")");
+        Path dir = HarnessConfig.corpusDir();
+        for (String candidate : List.of(name + ".jsonl.gz", name + ".jsonl")) {
+            Path file = dir.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                return file;
+            }
         }
-        return file;
+        throw new IllegalStateException(
+            "corpus [" + name + ".jsonl.gz] (or [" + name + ".jsonl]) not found in [" + dir + "] (" + HarnessConfig.CORPUS_DIR + ")");
     }
 }

@@ -3,11 +3,15 @@ package io.longdoc.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CorpusTests {
 
@@ -30,5 +34,29 @@ class CorpusTests {
     void aTextWithoutSurrogatesKeepsItsOffsets() {
         Corpus.Document plain = new Corpus.Document("d", "t", "s", "plain text", List.of(new Corpus.Heading("h", 1, 2, 5)));
         assertEquals(plain, Corpus.inUtf16(plain));
+    }
+
+    @Test
+    void aGzippedCorpusReadsLikeThePlainOneWhateverItsName(@TempDir Path dir) throws Exception {
+        String jsonl = "{\"id\":\"a\",\"title\":\"A\",\"source\":\"s\",\"text\":\"caf\u00e9 one\"}\n\n"
+            + "{\"id\":\"b\",\"title\":\"B\",\"source\":\"s\",\"text\":\"two\"}\n";
+        Path plain = Files.writeString(dir.resolve("c.jsonl"), jsonl);
+        List<Corpus.Document> expected = Corpus.first(plain, 2);
+        for (String name : List.of("c.jsonl.gz", "gzipped-but-named.jsonl")) {
+            Path gzipped = dir.resolve(name);
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzipped))) {
+                out.write(jsonl.getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(expected, Corpus.first(gzipped, 2), name);
+        }
+        assertEquals("caf\u00e9 one", expected.get(0).text());
+    }
+
+    @Test
+    void theProjectCorporaAreInTheRepositoryGzipped() {
+        assertTrue(Corpus.sotu().toString().endsWith("bench/data/sotu.jsonl.gz"), Corpus.sotu().toString());
+        assertTrue(Corpus.pydocs().toString().endsWith("bench/data/pydocs.jsonl.gz"), Corpus.pydocs().toString());
+        assertEquals(230, Corpus.stream(Corpus.sotu()).count());
+        assertEquals(220, Corpus.stream(Corpus.pydocs()).count());
     }
 }

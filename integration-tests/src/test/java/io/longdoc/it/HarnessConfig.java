@@ -13,7 +13,7 @@ public final class HarnessConfig {
     public static final String DISTRIBUTION = "tests.es.distribution";
     public static final String PLUGIN_ZIP = "tests.plugin.zip";
     public static final String JAVA_HOME = "tests.es.java_home";
-    public static final String SHARED_DATA = "tests.shared.data";
+    public static final String CORPUS_DIR = "tests.corpus.dir";
     public static final String WORK_DIR = "tests.work.dir";
     /** Optional; defaults to {@code it-logs} next to the work dir. */
     public static final String LOGS_DIR = "tests.logs.dir";
@@ -50,11 +50,11 @@ public final class HarnessConfig {
         return home;
     }
 
-    /** The folder of the JSONL corpora ({@code sotu.jsonl}, {@code pydocs.jsonl}). */
-    public static Path sharedData() {
-        Path dir = absolute(SHARED_DATA);
+    /** The folder of the JSONL corpora ({@code bench/data}: {@code sotu.jsonl.gz}, {@code pydocs.jsonl.gz}). */
+    public static Path corpusDir() {
+        Path dir = absolute(CORPUS_DIR);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("System property [" + SHARED_DATA + "] = [" + dir + "] is not a directory");
+            throw new IllegalStateException("System property [" + CORPUS_DIR + "] = [" + dir + "] is not a directory");
         }
         return dir;
     }
@@ -103,6 +103,6 @@ public final class HarnessConfig {
         return new IllegalStateException(
             "System property [" + property + "] is not set. The integration tests are meant to run through `mvn verify`, "
                 + "whose failsafe configuration passes " + DISTRIBUTION + ", " + PLUGIN_ZIP + ", " + JAVA_HOME + ", "
-                + SHARED_DATA + " and " + WORK_DIR + "; to run them another way pass each with -D.");
+                + CORPUS_DIR + " and " + WORK_DIR + "; to run them another way pass each with -D.");
     }
 }

@@ -2,7 +2,9 @@ package io.longdoc.runtime;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,9 +21,19 @@ import java.util.Optional;
  * runs once, before any native library of ours loads; glibc keeps the original environment array alive when the
  * first {@code setenv} replaces it, so a concurrent {@code getenv} elsewhere still reads valid memory.
  */
-final class OrtTelemetry {
+public final class OrtTelemetry {
 
     static final String VARIABLE = "ORT_DISABLE_TELEMETRY";
+
+    /**
+     * Variables with which ONNX Runtime 1.29 leaves its telemetry off by itself (its {@code IsRunningInCI} and
+     * {@code IsRunningUnitTests}): a CI runner's markers, read from the library's strings and checked here by running
+     * it. A value counts unless it is empty, {@code 0}, {@code false}, {@code no} or {@code off}.
+     */
+    public static final List<String> RUNTIME_SUPPRESSING_VARIABLES = List.of(
+        "CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL", "CODEBUILD_BUILD_ID", "BUILDKITE",
+        "TEAMCITY_VERSION", "APPVEYOR", "BITBUCKET_BUILD_NUMBER", "SYSTEM_TEAMFOUNDATIONCOLLECTIONURI", "ORT_RUNNING_UNIT_TESTS"
+    );
 
     /** What was found and done, for {@code GET _longdoc/models}. */
     enum State {
@@ -31,6 +43,8 @@ final class OrtTelemetry {
         DISABLED_BY_OPERATOR,
         /** The operator's environment turned it on ({@link EnvironmentStart} then checks the command line). */
         ENABLED_BY_OPERATOR,
+        /** Not turned off through the variable, but ONNX Runtime skips it by itself ({@link #RUNTIME_SUPPRESSING_VARIABLES}). */
+        SUPPRESSED_BY_RUNTIME,
         /** The variable could not be set (no foreign-function API); telemetry runs. */
         ENABLED;
 
@@ -55,10 +69,29 @@ final class OrtTelemetry {
     /** Sets {@code ORT_DISABLE_TELEMETRY=1} unless the environment has it; call before ONNX Runtime loads. */
     static State disableBeforeLoad() {
         String current = System.getenv(VARIABLE);
-        if (current != null) {
-            return meansDisabled(current) ? State.DISABLED_BY_OPERATOR : State.ENABLED_BY_OPERATOR;
+        if (current != null && meansDisabled(current)) {
+            return State.DISABLED_BY_OPERATOR;
         }
-        return setenv(VARIABLE, "1") ? State.DISABLED : State.ENABLED;
+        if (current == null && setenv(VARIABLE, "1")) {
+            return State.DISABLED;
+        }
+        if (suppressingVariable(System.getenv()).isPresent()) {
+            return State.SUPPRESSED_BY_RUNTIME;
+        }
+        return current == null ? State.ENABLED : State.ENABLED_BY_OPERATOR;
+    }
+
+    /** The first variable in {@code environment} with which ONNX Runtime leaves its telemetry off by itself. */
+    static Optional<String> suppressingVariable(Map<String, String> environment) {
+        return RUNTIME_SUPPRESSING_VARIABLES.stream().filter(name -> countsAsSet(environment.get(name))).findFirst();
+    }
+
+    private static boolean countsAsSet(String value) {
+        if (value == null) {
+            return false;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        return v.isEmpty() == false && List.of("0", "false", "no", "off").contains(v) == false;
     }
 
     /** {@code setenv(name, value, 0)} through the foreign-function API; false where that API is not available. */

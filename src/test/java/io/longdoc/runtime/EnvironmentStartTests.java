@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -107,6 +108,26 @@ class EnvironmentStartTests {
         assertFalse(OrtTelemetry.meansDisabled("0") || OrtTelemetry.meansDisabled("off"));
     }
 
+    @Test
+    void aCiRunnersVariableKeepsOnnxRuntimesTelemetryOffByItself() throws Exception {
+        Child direct = probe("direct", 5_000, null, Map.of("CI", "true"));
+        assertEquals(0, direct.exit(), "ONNX Runtime skips its telemetry under CI=true: " + direct.output());
+        assertFalse(Files.exists(Path.of("/tmp/mat-debug-" + direct.pid() + ".log")), direct.line());
+
+        Child crashed = probe("direct", 5_000, null, Map.of("CI", "false"));
+        assertEquals(SIGSEGV_EXIT, crashed.exit(), "CI=false does not count: " + crashed.output());
+
+        Child guarded = probe("guarded", 5_000, "0", Map.of("JENKINS_URL", "http://ci.example"));
+        assertEquals(0, guarded.exit(), "not refused where ONNX Runtime skips telemetry itself: " + guarded.output());
+        assertTrue(guarded.line().endsWith("telemetry suppressed_by_runtime"), guarded.line());
+
+        assertEquals(Optional.of("CI"), OrtTelemetry.suppressingVariable(Map.of("CI", " yes ")));
+        assertEquals(Optional.of("ORT_RUNNING_UNIT_TESTS"), OrtTelemetry.suppressingVariable(Map.of("CI", "off", "ORT_RUNNING_UNIT_TESTS", "1")));
+        for (String notSet : List.of("", " ", "0", "false", "No", "OFF")) {
+            assertEquals(Optional.empty(), OrtTelemetry.suppressingVariable(Map.of("TRAVIS", notSet)), "TRAVIS='" + notSet + "'");
+        }
+    }
+
     private record Child(int exit, String output) {
         String line() {
             return output.lines().filter(l -> l.startsWith("started")).findFirst().orElse("(no start line) " + output);
@@ -124,6 +145,10 @@ class EnvironmentStartTests {
      * padding alone decides how long it is.
      */
     private static Child probe(String mode, int padding, String telemetryVariable) throws Exception {
+        return probe(mode, padding, telemetryVariable, Map.of());
+    }
+
+    private static Child probe(String mode, int padding, String telemetryVariable, Map<String, String> extraEnvironment) throws Exception {
         Path argFile = Files.createTempFile("probe-classpath", ".args");
         Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"");
         argFile.toFile().deleteOnExit();
@@ -135,6 +160,9 @@ class EnvironmentStartTests {
         command.add(mode);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove(OrtTelemetry.VARIABLE);
+        // a CI runner's markers make ONNX Runtime skip its telemetry by itself: the child sees what a server sees
+        OrtTelemetry.RUNTIME_SUPPRESSING_VARIABLES.forEach(builder.environment()::remove);
+        builder.environment().putAll(extraEnvironment);
         // with telemetry on, the SDK keeps a device id and an event store under $HOME: not in the user's
         builder.environment().put("HOME", Files.createTempDirectory("probe-home").toString());
         if (telemetryVariable != null) {

@@ -1,6 +1,7 @@
 package io.longdoc.it;
 
 import org.apache.http.HttpHost;
+import io.longdoc.runtime.OrtTelemetry;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
@@ -621,6 +622,8 @@ public final class ElasticsearchNode implements AutoCloseable {
         for (String inherited : List.of("ES_PATH_CONF", "ES_HOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLI_JAVA_OPTS", "ORT_DISABLE_TELEMETRY")) {
             env.remove(inherited);
         }
+        // a CI runner's markers (CI=true, ...) make ONNX Runtime skip its telemetry by itself: the node sees what a server sees
+        OrtTelemetry.RUNTIME_SUPPRESSING_VARIABLES.forEach(env::remove);
         env.put("ES_JAVA_HOME", javaHome.toString());
         env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + (extraJavaOpts.isEmpty() ? "" : " " + extraJavaOpts));
         // keeps the node's temp dir and the launcher's scratch files out of /tmp

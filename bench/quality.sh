@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The quality harness of docs/EVAL.md ("Quality tasks", "Methods") in one command: passkey and needle at each
-# length, deep-section over a corpus with sections; bm25 / truncate-512 / chunk-512 / longdoc-doc / longdoc-sections /
+# length, deep-section over a corpus with sections; bm25 / bm25-english / truncate-512 / chunk-512 / semantic-text /
+# hybrid-rrf / sections-alone / longdoc-doc / longdoc-sections /
 # longdoc-qa on the same sets; writes DIR/quality.json and DIR/quality.md. Any JSONL corpus of the docs/EVAL.md shape,
 # plain (.jsonl) or gzipped (.jsonl.gz):
 #   bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR \

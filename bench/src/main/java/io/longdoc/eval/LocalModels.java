@@ -95,6 +95,18 @@ final class LocalModels implements AutoCloseable {
         return vectors;
     }
 
+    /** The short model's vector of each {@code [start, end)} span of {@code text} on its own (its first 512 tokens). */
+    List<float[]> spans(String text, List<int[]> spans) throws Exception {
+        List<float[]> vectors = new ArrayList<>();
+        for (int[] span : spans) {
+            String part = text.substring(Math.min(span[0], text.length()), Math.min(span[1], text.length()));
+            if (part.isBlank() == false) {
+                vectors.add(shortModel.encode(shortModel.tokenize(part).truncate(SHORT_MAX)).embedding());
+            }
+        }
+        return vectors;
+    }
+
     static double cosine(float[] a, float[] b) {
         double dot = 0;
         for (int i = 0; i < a.length; i++) {

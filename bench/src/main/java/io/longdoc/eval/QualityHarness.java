@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
 
 /**
  * The quality harness of EVAL.md in one command: passkey and needle at each length and deep-section over the corpus,
- * six methods on the same sets (bm25 and longdoc-qa through a real node; longdoc-doc and longdoc-sections from what
- * the node's ingest stored; truncate-512 and chunk-512 from the same weights in process), written to
+ * ten methods on the same sets (bm25 and longdoc-qa through a real node; longdoc-doc and longdoc-sections from what
+ * the node's ingest stored; truncate-512, chunk-512, semantic-text and sections-alone from the same weights as the
+ * original short model in process; bm25-english with Lucene's English analysis in process; hybrid-rrf fusing
+ * bm25-english and semantic-text as the {@code rrf} retriever does), written to
  * {@code DIR/quality.json} and {@code DIR/quality.md}. Nothing here depends on a corpus's names or contents.
  * <pre>
  * bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR
@@ -30,7 +32,11 @@ import java.util.stream.Collectors;
  */
 public final class QualityHarness {
 
-    static final List<String> METHODS = List.of("bm25", "truncate-512", "chunk-512", "longdoc-doc", "longdoc-sections", "longdoc-qa");
+    static final List<String> METHODS = List.of("bm25", "bm25-english", "truncate-512", "chunk-512", "semantic-text", "hybrid-rrf",
+        "sections-alone", "longdoc-doc", "longdoc-sections", "longdoc-qa");
+
+    /** How deep each of {@code hybrid-rrf}'s two rankings goes ({@code rank_window_size}); generous to the baseline. */
+    static final int RRF_WINDOW = 100;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
@@ -155,14 +161,21 @@ public final class QualityHarness {
         Map<String, QualityNode.Stored> stored = node.stored(set.documents().size());
         Map<String, float[]> truncated = new HashMap<>();
         Map<String, List<float[]>> chunks = new HashMap<>();
+        Map<String, List<float[]>> semanticChunks = new HashMap<>();
+        Map<String, List<float[]>> sectionsAlone = new HashMap<>();
         int done = 0;
         for (EvalSet.Doc doc : set.documents()) {
             truncated.put(doc.id(), local.truncated(doc.text()));
             chunks.put(doc.id(), local.chunks(doc.text()));
+            semanticChunks.put(doc.id(), local.spans(doc.text(), SentenceChunker.chunk(doc.text()).stream().map(c -> new int[] { c.start(), c.end() }).toList()));
+            // the late-chunking ablation: longdoc's own section boundaries, each section encoded alone
+            List<StoredSection> sections = stored.get(doc.id()).sections();
+            sectionsAlone.put(doc.id(), local.spans(doc.text(), sections.stream().map(c -> new int[] { c.start(), c.end() }).toList()));
             if (++done % 10 == 0 || done == set.documents().size()) {
                 progress(name + ": short model " + done + " / " + set.documents().size());
             }
         }
+        EnglishBm25 english = new EnglishBm25(set.documents());
         Map<String, MethodScores> scores = new LinkedHashMap<>();
         METHODS.forEach(m -> scores.put(m, new MethodScores()));
         for (EvalSet.Question question : set.questions()) {
@@ -176,9 +189,15 @@ public final class QualityHarness {
             scores.get("longdoc-doc").add(question.targetId(), rank(stored.keySet(), id -> LocalModels.cosine(longQ.pooled(), stored.get(id).embedding())));
             scores.get("longdoc-sections").add(question.targetId(), rank(stored.keySet(), id -> bestSection(longQ, stored.get(id).sections())));
             scores.get("truncate-512").add(question.targetId(), rank(truncated.keySet(), id -> LocalModels.cosine(shortQ, truncated.get(id))));
-            scores.get("chunk-512").add(question.targetId(), rank(chunks.keySet(), id -> chunks.get(id).stream()
-                .mapToDouble(c -> LocalModels.cosine(shortQ, c)).max().orElse(-1)));
+            scores.get("chunk-512").add(question.targetId(), rank(chunks.keySet(), id -> best(shortQ, chunks.get(id))));
+            List<String> englishRanking = english.search(question.text(), RRF_WINDOW);
+            List<String> semanticRanking = rank(semanticChunks.keySet(), id -> best(shortQ, semanticChunks.get(id)), RRF_WINDOW);
+            scores.get("bm25-english").add(question.targetId(), englishRanking);
+            scores.get("semantic-text").add(question.targetId(), semanticRanking);
+            scores.get("hybrid-rrf").add(question.targetId(), ReciprocalRankFusion.fuse(List.of(englishRanking, semanticRanking), 10));
+            scores.get("sections-alone").add(question.targetId(), rank(sectionsAlone.keySet(), id -> best(shortQ, sectionsAlone.get(id))));
         }
+        english.close();
         List<Map<String, Object>> records = new ArrayList<>();
         for (Map.Entry<String, MethodScores> e : scores.entrySet()) {
             MethodScores s = e.getValue();
@@ -211,13 +230,23 @@ public final class QualityHarness {
         return best;
     }
 
-    /** Ids by score, best first (ties by id, so runs are reproducible). */
+    /** A document's best vector's cosine with the question (-1 for a document with none). */
+    private static double best(float[] question, List<float[]> vectors) {
+        return vectors.stream().mapToDouble(v -> LocalModels.cosine(question, v)).max().orElse(-1);
+    }
+
+    /** The top 10 ids by score, best first (ties by id, so runs are reproducible). */
     static List<String> rank(java.util.Collection<String> ids, java.util.function.ToDoubleFunction<String> score) {
+        return rank(ids, score, 10);
+    }
+
+    /** The top {@code limit} ids by score, best first (ties by id). */
+    static List<String> rank(java.util.Collection<String> ids, java.util.function.ToDoubleFunction<String> score, int limit) {
         Map<String, Double> scores = new HashMap<>();
         for (String id : ids) {
             scores.put(id, score.applyAsDouble(id));
         }
-        return ids.stream().sorted(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(id -> id)).limit(10).toList();
+        return ids.stream().sorted(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(id -> id)).limit(limit).toList();
     }
 
     /** The command as given, without {@code --resume}: the same command continues the run. */

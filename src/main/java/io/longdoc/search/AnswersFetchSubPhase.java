@@ -30,7 +30,7 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         if (context.storedFieldsContext() != null && context.storedFieldsContext().fetchFields() == false) {
             return null; // a retriever's inner search (stored_fields _none_): only the final page gets answers
         }
-        Target target = find(context);
+        AnswerSource target = find(context);
         if (target == null) {
             return null;
         }
@@ -40,10 +40,10 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
 
             @Override
             public void process(HitContext hit) throws IOException {
-                QaSignals read = target.reads.apply(hit.readerContext().docBase + hit.docId());
+                QaSignals read = target.signals(hit.readerContext().docBase + hit.docId());
                 Answer answer = read != null
-                    ? target.reader.answer(read.read()) // read in the query phase of this search context: reuse it
-                    : target.reader.answer(target.loader.loadOne(hit.readerContext(), hit.docId(), hit.source()));
+                    ? target.reader().answer(read.read()) // read in the query phase of this search context: reuse it
+                    : target.reader().answer(target.loader().loadOne(hit.readerContext(), hit.docId(), hit.source()));
                 List<Object> answers = answer == null ? List.of() : List.of(toMap(answer));
                 hit.hit().setDocumentField(new DocumentField(FIELD, answers));
             }
@@ -55,19 +55,16 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         };
     }
 
-    /** @param reads what the query phase read, by top-level doc id (empty when the fetch runs in another context) */
-    private record Target(CandidateLoader loader, CandidateReader reader, java.util.function.IntFunction<QaSignals> reads) {}
-
     /**
      * The rescorer if there is one (it ranked last), else the first {@code long_doc_qa} query, or the answers marker
      * a {@code long_doc_qa} retriever put around the final query, inside the query.
      */
-    private static Target find(FetchContext context) {
+    private static AnswerSource find(FetchContext context) {
         List<RescoreContext> rescorers = context.rescore();
         if (rescorers != null) {
             for (int i = rescorers.size() - 1; i >= 0; i--) {
-                if (rescorers.get(i) instanceof LongDocQaRescorer.Context qa) {
-                    return new Target(qa.loader, qa.reader, qa.signals::get);
+                if (rescorers.get(i) instanceof AnswerSource qa) {
+                    return qa;
                 }
             }
         }
@@ -75,14 +72,12 @@ public final class AnswersFetchSubPhase implements FetchSubPhase {
         if (query == null) {
             return null;
         }
-        Target[] found = new Target[1];
+        AnswerSource[] found = new AnswerSource[1];
         query.visit(new QueryVisitor() {
             @Override
             public void visitLeaf(Query leaf) {
-                if (found[0] == null && leaf instanceof LongDocQaQuery qa) {
-                    found[0] = new Target(qa.loader(), qa.reader(), qa::signals);
-                } else if (found[0] == null && leaf instanceof QaAnswersQuery answers) {
-                    found[0] = new Target(answers.loader(), answers.reader(), doc -> null);
+                if (found[0] == null && leaf instanceof AnswerSource qa) {
+                    found[0] = qa;
                 }
             }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * the fixed set of first-stage hits with their new scores. Reranked hits score in [1, 2]; the other first-stage
  * hits (up to {@code firstStageSize}) keep their order below, in (0, 0.5].
  */
-public final class LongDocQaQuery extends Query {
+public final class LongDocQaQuery extends Query implements AnswerSource {
 
     /** Reciprocal-rank constant, as Elasticsearch's RRF uses by default. */
     static final int RANK_CONSTANT = 60;
@@ -49,11 +49,13 @@ public final class LongDocQaQuery extends Query {
         return request;
     }
 
-    CandidateLoader loader() {
+    @Override
+    public CandidateLoader loader() {
         return loader;
     }
 
-    CandidateReader reader() {
+    @Override
+    public CandidateReader reader() {
         return reader;
     }
 
@@ -82,7 +84,8 @@ public final class LongDocQaQuery extends Query {
     }
 
     /** What the reader made of a hit of this shard's window (top-level doc id); null when it was not read here. */
-    QaSignals signals(int doc) {
+    @Override
+    public QaSignals signals(int doc) {
         return signals.get(doc);
     }
 

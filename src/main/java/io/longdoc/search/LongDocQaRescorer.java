@@ -22,7 +22,7 @@ final class LongDocQaRescorer implements Rescorer {
     static final LongDocQaRescorer INSTANCE = new LongDocQaRescorer();
 
     /** The rescorer's per-shard state: the resolved request and how to read candidates. */
-    static final class Context extends RescoreContext {
+    static final class Context extends RescoreContext implements AnswerSource {
         final QaRequest request;
         final QaScoreMode scoreMode;
         final CandidateLoader loader;
@@ -36,6 +36,21 @@ final class LongDocQaRescorer implements Rescorer {
             this.scoreMode = scoreMode;
             this.loader = loader;
             this.reader = reader;
+        }
+
+        @Override
+        public CandidateLoader loader() {
+            return loader;
+        }
+
+        @Override
+        public CandidateReader reader() {
+            return reader;
+        }
+
+        @Override
+        public QaSignals signals(int doc) {
+            return signals.get(doc);
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@link AnswersFetchSubPhase} can place the answers of a page that a retriever ranked (whose final query is
  * Elasticsearch's rank-docs query, which knows nothing of questions).
  */
-final class QaAnswersQuery extends Query {
+final class QaAnswersQuery extends Query implements AnswerSource {
 
     private final Query in;
     private final CandidateLoader loader;
@@ -27,12 +27,20 @@ final class QaAnswersQuery extends Query {
         this.reader = reader;
     }
 
-    CandidateLoader loader() {
+    @Override
+    public CandidateLoader loader() {
         return loader;
     }
 
-    CandidateReader reader() {
+    @Override
+    public CandidateReader reader() {
         return reader;
+    }
+
+    /** The retriever read its window in another search context: nothing here to reuse. */
+    @Override
+    public QaSignals signals(int doc) {
+        return null;
     }
 
     @Override

@@ -56,6 +56,8 @@ public final class QualityHarness {
         int deepPerDocument = Integer.parseInt(o.getOrDefault("deep-per-document", "1"));
         long seed = Long.parseLong(o.getOrDefault("seed", "20261122"));
         Path work = Files.createDirectories(Path.of(o.getOrDefault("work", "target/quality-work")));
+        // --signals DIR: also write deep-section's reader signals there (for tuning on dev corpora only)
+        Path signalsDir = o.containsKey("signals") ? Path.of(o.get("signals")) : null;
         Files.createDirectories(out);
 
         List<String> fillers;
@@ -68,6 +70,7 @@ public final class QualityHarness {
         Map<String, String> settings = new java.util.TreeMap<>(o);
         settings.remove("resume");
         settings.remove("out");
+        settings.remove("signals");
         QualityReport.Previous previous = resume ? QualityReport.read(out, settings) : QualityReport.Previous.NONE;
         List<Map<String, Object>> records = new ArrayList<>(previous.records());
         long started = System.nanoTime() - (long) (previous.seconds() * 1e9);
@@ -106,7 +109,7 @@ public final class QualityHarness {
                 }
             }
             for (EvalSet set : sets) {
-                records.addAll(evaluate(set, local, node));
+                records.addAll(evaluate(set, local, node, signalsDir));
                 QualityReport.write(out, records, commandOf(args), settings, (System.nanoTime() - started) / 1e9);
             }
         }
@@ -153,7 +156,7 @@ public final class QualityHarness {
         return documents;
     }
 
-    static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node) throws Exception {
+    static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node, Path signalsDir) throws Exception {
         String name = set.task() + (set.length() > 0 ? " " + set.length() : "");
         long start = System.nanoTime();
         node.ingest(set.documents(), done -> progress(name + ": ingested " + done + " / " + set.documents().size()));
@@ -176,6 +179,11 @@ public final class QualityHarness {
             }
         }
         EnglishBm25 english = new EnglishBm25(set.documents());
+        Map<String, String> texts = new HashMap<>();
+        set.documents().forEach(d -> texts.put(d.id(), d.text()));
+        // deep-section's reader signals, for tuning on the dev corpora without re-ingesting (bench/reader-levers.py)
+        ReaderSignals signals = set.task().equals("deep-section") && signalsDir != null
+            ? new ReaderSignals(signalsDir.resolve("signals-" + set.task() + ".jsonl.gz")) : null;
         Map<String, MethodScores> scores = new LinkedHashMap<>();
         METHODS.forEach(m -> scores.put(m, new MethodScores()));
         for (EvalSet.Question question : set.questions()) {
@@ -196,8 +204,18 @@ public final class QualityHarness {
             scores.get("semantic-text").add(question.targetId(), semanticRanking);
             scores.get("hybrid-rrf").add(question.targetId(), ReciprocalRankFusion.fuse(List.of(englishRanking, semanticRanking), 10));
             scores.get("sections-alone").add(question.targetId(), rank(sectionsAlone.keySet(), id -> best(shortQ, sectionsAlone.get(id))));
+            if (signals != null) {
+                Map<String, List<String>> baselines = new LinkedHashMap<>();
+                baselines.put("bm25_english", englishRanking);
+                baselines.put("semantic_text", semanticRanking);
+                signals.write(question, longQ, node.bm25(question.text(), ReaderSignals.FIRST_STAGE).ids(), stored, texts, qa.ids(), baselines);
+            }
         }
         english.close();
+        if (signals != null) {
+            signals.close();
+            progress(name + ": " + signals.agreement());
+        }
         List<Map<String, Object>> records = new ArrayList<>();
         for (Map.Entry<String, MethodScores> e : scores.entrySet()) {
             MethodScores s = e.getValue();

@@ -94,8 +94,12 @@ final class QualityNode implements AutoCloseable {
     }
 
     Hits bm25(String question) {
+        return bm25(question, 10);
+    }
+
+    Hits bm25(String question, int size) {
         ObjectNode search = JsonRest.object();
-        search.put("size", 10);
+        search.put("size", size);
         search.putObject("_source").put("includes", "nothing");
         search.putObject("query").putObject("match").put("body", question);
         return hits(es.post("/" + INDEX + "/_search", search).assertSuccess());

@@ -8,6 +8,7 @@ import io.longdoc.runtime.RuntimeStatus;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.rest.RestStatus;
 
 import java.nio.file.Path;
@@ -15,8 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The models of this node: which exist ({@link ModelCatalog}), which are loaded (each once, on first use, through
@@ -31,7 +36,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final String defaultModelId;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
-    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<LoadedModel>> loading = new ConcurrentHashMap<>();
 
     /**
      * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
@@ -87,36 +92,56 @@ public final class ModelRegistry implements AutoCloseable {
 
     /**
      * The model if this node has it loaded. Otherwise it starts loading it on {@code executor} (never the caller's
-     * thread: a search thread must not spend seconds compiling a graph) and fails fast with a 503 that says so; a
-     * retry after the load, or {@code POST _longdoc/models/<id>/_load} first, succeeds.
+     * thread: a search thread must not spend seconds compiling a graph) and waits for that load up to {@code wait}:
+     * a data node that has not loaded the model yet (in a cluster, most nodes until their first use) then answers
+     * with all its shards instead of failing them, which would leave a silently partial result. Past {@code wait}
+     * it fails with a 503 that says so; a retry after the load, or {@code POST _longdoc/models/<id>/_load} first,
+     * succeeds. A load that fails throws what the load threw (400 for unusable files, 503 when ONNX Runtime cannot run).
      */
-    public LoadedModel loadedOrLoadAsync(String id, Executor executor) {
+    public LoadedModel loadedOrLoadAsync(String id, Executor executor, TimeValue wait) {
         LoadedModel model = loaded.get(id);
         if (model != null) {
             return model;
         }
         catalog.entry(id); // an unknown or invalid model is the request's mistake (404/400), not a reason to wait
-        if (loading.add(id)) {
+        CompletableFuture<LoadedModel> started = new CompletableFuture<>();
+        CompletableFuture<LoadedModel> load = loading.putIfAbsent(id, started);
+        if (load == null) {
+            load = started;
             try {
                 executor.execute(() -> {
                     try {
-                        load(id);
+                        started.complete(load(id));
                     } catch (Exception e) {
                         logger.warn(() -> "loading model [" + id + "] in the background failed", e);
+                        started.completeExceptionally(e);
                     } finally {
-                        loading.remove(id);
+                        loading.remove(id, started);
                     }
                 });
-            } catch (RuntimeException rejected) {
-                loading.remove(id);
+            } catch (RuntimeException rejected) { // a full inference queue: the caller sees the 429
+                loading.remove(id, started);
                 throw rejected;
             }
         }
-        throw new ElasticsearchStatusException(
-            "model [" + id + "] is not loaded on this node yet; it is loading now on the longdoc_inference pool: retry shortly, "
-                + "or load it on every node first with POST _longdoc/models/" + id + "/_load",
-            RestStatus.SERVICE_UNAVAILABLE
-        );
+        try {
+            return load.get(wait.millis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ElasticsearchStatusException(
+                "model [" + id + "] is not loaded on this node yet and did not finish loading within [" + wait
+                    + "] (longdoc.qa.model_load_wait); it goes on loading in the background: retry shortly, "
+                    + "or load it on every node first with POST _longdoc/models/" + id + "/_load",
+                RestStatus.SERVICE_UNAVAILABLE
+            );
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ElasticsearchStatusException("model [" + id + "] failed to load: " + e.getCause().getMessage(), RestStatus.INTERNAL_SERVER_ERROR, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ElasticsearchStatusException("interrupted while waiting for model [" + id + "] to load", RestStatus.SERVICE_UNAVAILABLE, e);
+        }
     }
 
     /** The model, loaded on first use. Throws {@link ModelLoadException} (400) when its files are unusable. */

@@ -101,9 +101,10 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
         qaServices = new QaServices(
             models,
             () -> threadPool.executor(LongDocSettings.QUESTION_THREAD_POOL),
-            inferenceExecutor(),
+            threadPool::generic, // as _load: a load must not queue behind a bulk's documents on longdoc_inference
             LongDocSettings.QA_MAX_CANDIDATES.get(settings),
-            LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings)
+            LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings),
+            LongDocSettings.QA_MODEL_LOAD_WAIT.get(settings)
         );
         return List.of(models);
     }

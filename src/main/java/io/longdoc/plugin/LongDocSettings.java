@@ -4,6 +4,7 @@ import io.longdoc.model.ModelId;
 import io.longdoc.runtime.ExecutionProvider;
 
 import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 
@@ -70,6 +71,17 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
+    /**
+     * How long a shard's search waits for a model its node has not loaded yet (the load runs on the generic pool,
+     * not the search thread); past it the shard fails with a 503. In a cluster most nodes load a model on first use.
+     */
+    public static final Setting<TimeValue> QA_MODEL_LOAD_WAIT = Setting.timeSetting(
+        "longdoc.qa.model_load_wait",
+        TimeValue.timeValueSeconds(60),
+        TimeValue.ZERO,
+        Setting.Property.NodeScope
+    );
+
     /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
     public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
 
@@ -89,6 +101,6 @@ public final class LongDocSettings {
     public static final int DEFAULT_QUESTION_QUEUE = 100;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, INFERENCE_MEMORY_BUDGET, INSTALL_TEMPLATES);
+        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, QA_MODEL_LOAD_WAIT, INFERENCE_MEMORY_BUDGET, INSTALL_TEMPLATES);
     }
 }

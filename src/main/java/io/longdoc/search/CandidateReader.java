@@ -133,11 +133,12 @@ final class CandidateReader {
 
     /**
      * Runs on a search thread (query, rescore and fetch phases): it never loads a model itself. The coordinating node
-     * loaded it to encode the question; a data node that has not fails fast (503) and loads it on the inference pool.
+     * loaded it to encode the question; a data node that has not loads it on the generic pool and waits for that
+     * load (up to {@code longdoc.qa.model_load_wait}, then 503), so its shards answer rather than drop out of the result.
      */
     private LoadedModel model() {
         try {
-            return services.registry().loadedOrLoadAsync(request.modelId(), services.loadExecutor().get());
+            return services.registry().loadedOrLoadAsync(request.modelId(), services.loadExecutor().get(), services.modelLoadWait());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -224,6 +224,43 @@ class ModelRegistryTests {
         }
     }
 
+    /**
+     * A shard that finds its model unloaded starts the load on another thread and waits for it (bounded): it neither
+     * loads on its own thread nor fails at once, which in a cluster would drop that node's shards from the result.
+     */
+    @Test
+    void aSearchWaitsForABackgroundLoadAndFailsOnlyPastTheWait(@TempDir Path compiled) throws Exception {
+        try (ModelRegistry fresh = new ModelRegistry(bundled, operator, "mini", runtime, compiled, TestModels.opsLibrary(), InferenceBudget.UNLIMITED)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            List<String> loadThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.Executor held = task -> new Thread(() -> {
+                loadThreads.add(Thread.currentThread().getName());
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            }, "background-load").start();
+
+            org.elasticsearch.ElasticsearchStatusException late = assertThrows(org.elasticsearch.ElasticsearchStatusException.class,
+                () -> fresh.loadedOrLoadAsync("mini", held, org.elasticsearch.core.TimeValue.timeValueMillis(50)));
+            assertEquals(RestStatus.SERVICE_UNAVAILABLE, late.status());
+            assertTrue(late.getMessage().contains("did not finish loading within [50ms]") && late.getMessage().contains("longdoc.qa.model_load_wait"), late.getMessage());
+            assertFalse(fresh.isLoaded("mini"), "nothing was loaded on the caller's thread");
+
+            release.countDown();
+            LoadedModel model = fresh.loadedOrLoadAsync("mini", held, org.elasticsearch.core.TimeValue.timeValueSeconds(120));
+            assertSame(model, fresh.load("mini"));
+            assertEquals(List.of("background-load"), loadThreads, "one load, started by the first caller, joined by the second");
+
+            ModelLoadException corrupt = assertThrows(ModelLoadException.class,
+                () -> fresh.loadedOrLoadAsync("corrupt", Runnable::run, org.elasticsearch.core.TimeValue.timeValueSeconds(120)));
+            assertTrue(corrupt.getMessage().startsWith("model [corrupt] could not be loaded"), "the load's own error: " + corrupt.getMessage());
+            assertThrows(ResourceNotFoundException.class, () -> fresh.loadedOrLoadAsync("no-such-model", held, org.elasticsearch.core.TimeValue.timeValueSeconds(120)));
+        }
+    }
+
     @Test
     void corruptModelFileIsABadRequestNamingTheModel() {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> registry.load("corrupt"));

@@ -183,7 +183,10 @@ class NodeLossIT {
             ObjectNode qa = body.putObject("query").putObject("long_doc_qa");
             qa.put("question", item.question()).put("field", "body").put("model_id", MODEL).put("candidates", 50);
             qa.set("query", JsonRest.json("{\"term\": {\"phase\": \"base\"}}"));
-            JsonNode hits = es.post("/" + INDEX + "/_search", body).assertSuccess().at("/hits/hits");
+            JsonRest.Reply reply = es.post("/" + INDEX + "/_search", body).assertSuccess();
+            // a node that had not loaded the model yet must answer for its shards, not drop them (a partial result)
+            assertEquals(0, reply.at("/_shards/failed").asInt(), "every shard answered: " + reply.at("/_shards"));
+            JsonNode hits = reply.at("/hits/hits");
             List<String> top = new ArrayList<>();
             hits.forEach(hit -> top.add(hit.path("_id").asText()));
             top.add(hits.path(0).at("/fields/_longdoc_answers/0/text").asText());

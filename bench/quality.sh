@@ -6,7 +6,8 @@
 # plain (.jsonl) or gzipped (.jsonl.gz):
 #   bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR \
 #     [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50] \
-#     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5]
+#     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5] [--methods m1,m2 (default: all ten)]
+#     [--signals DIR (also write deep-section's reader signals for bench/reader-levers.py; dev corpora only)]
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."

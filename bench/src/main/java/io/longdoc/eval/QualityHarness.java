@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * <pre>
  * bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
- *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)]
+ *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)] [--methods m1,m2 (default: all)]
+ *   [--signals DIR (deep-section's reader signals, for bench/reader-levers.py)]
  * </pre>
  */
 public final class QualityHarness {
@@ -46,6 +47,11 @@ public final class QualityHarness {
         String model = o.getOrDefault("model", "bge-small-en-v1.5");
         int[] lengths = Arrays.stream(o.getOrDefault("lengths", "1024,2048,4096,8192,16384").split(",")).mapToInt(Integer::parseInt).toArray();
         Set<String> tasks = Set.of(o.getOrDefault("tasks", "passkey,needle,deep-section").split(","));
+        // --methods: a subset, e.g. to check a change to longdoc-qa without the baselines' encoding passes
+        Set<String> methods = Set.of(o.getOrDefault("methods", String.join(",", METHODS)).split(","));
+        if (METHODS.containsAll(methods) == false) {
+            throw new IllegalArgumentException("--methods must be some of " + METHODS + ", got " + methods);
+        }
         int candidates = Integer.parseInt(o.getOrDefault("candidates", "100"));
         if (candidates < 1 || candidates > InsertionTask.NAMES.size()) {
             // a bad option fails the run at once; only what the corpus cannot fill becomes a "not run" row below
@@ -109,7 +115,7 @@ public final class QualityHarness {
                 }
             }
             for (EvalSet set : sets) {
-                records.addAll(evaluate(set, local, node, signalsDir));
+                records.addAll(evaluate(set, local, node, methods, signalsDir));
                 QualityReport.write(out, records, commandOf(args), settings, (System.nanoTime() - started) / 1e9);
             }
         }
@@ -156,7 +162,7 @@ public final class QualityHarness {
         return documents;
     }
 
-    static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node, Path signalsDir) throws Exception {
+    static List<Map<String, Object>> evaluate(EvalSet set, LocalModels local, QualityNode node, Set<String> methods, Path signalsDir) throws Exception {
         String name = set.task() + (set.length() > 0 ? " " + set.length() : "");
         long start = System.nanoTime();
         node.ingest(set.documents(), done -> progress(name + ": ingested " + done + " / " + set.documents().size()));
@@ -166,14 +172,23 @@ public final class QualityHarness {
         Map<String, List<float[]>> chunks = new HashMap<>();
         Map<String, List<float[]>> semanticChunks = new HashMap<>();
         Map<String, List<float[]>> sectionsAlone = new HashMap<>();
+        boolean semantic = methods.contains("semantic-text") || methods.contains("hybrid-rrf") || signalsDir != null;
         int done = 0;
         for (EvalSet.Doc doc : set.documents()) {
-            truncated.put(doc.id(), local.truncated(doc.text()));
-            chunks.put(doc.id(), local.chunks(doc.text()));
-            semanticChunks.put(doc.id(), local.spans(doc.text(), SentenceChunker.chunk(doc.text()).stream().map(c -> new int[] { c.start(), c.end() }).toList()));
-            // the late-chunking ablation: longdoc's own section boundaries, each section encoded alone
-            List<StoredSection> sections = stored.get(doc.id()).sections();
-            sectionsAlone.put(doc.id(), local.spans(doc.text(), sections.stream().map(c -> new int[] { c.start(), c.end() }).toList()));
+            if (methods.contains("truncate-512")) {
+                truncated.put(doc.id(), local.truncated(doc.text()));
+            }
+            if (methods.contains("chunk-512")) {
+                chunks.put(doc.id(), local.chunks(doc.text()));
+            }
+            if (semantic) {
+                semanticChunks.put(doc.id(), local.spans(doc.text(), SentenceChunker.chunk(doc.text()).stream().map(c -> new int[] { c.start(), c.end() }).toList()));
+            }
+            if (methods.contains("sections-alone")) {
+                // the late-chunking ablation: longdoc's own section boundaries, each section encoded alone
+                List<StoredSection> sections = stored.get(doc.id()).sections();
+                sectionsAlone.put(doc.id(), local.spans(doc.text(), sections.stream().map(c -> new int[] { c.start(), c.end() }).toList()));
+            }
             if (++done % 10 == 0 || done == set.documents().size()) {
                 progress(name + ": short model " + done + " / " + set.documents().size());
             }
@@ -185,25 +200,34 @@ public final class QualityHarness {
         ReaderSignals signals = set.task().equals("deep-section") && signalsDir != null
             ? new ReaderSignals(signalsDir.resolve("signals-" + set.task() + ".jsonl.gz")) : null;
         Map<String, MethodScores> scores = new LinkedHashMap<>();
-        METHODS.forEach(m -> scores.put(m, new MethodScores()));
+        METHODS.stream().filter(methods::contains).forEach(m -> scores.put(m, new MethodScores()));
         for (EvalSet.Question question : set.questions()) {
-            scores.get("bm25").add(question.targetId(), node.bm25(question.text()).ids());
+            String target = question.targetId();
+            // a method's ranking is computed only when the run asks for that method (--methods)
+            java.util.function.BiConsumer<String, java.util.function.Supplier<List<String>>> add = (method, ranking) -> {
+                if (scores.containsKey(method)) {
+                    scores.get(method).add(target, ranking.get());
+                }
+            };
+            add.accept("bm25", () -> node.bm25(question.text()).ids());
             QualityNode.Hits qa = node.longDocQa(question.text(), Math.min(100, set.documents().size()));
-            scores.get("longdoc-qa").add(question.targetId(), qa.ids());
-            boolean first = qa.ids().isEmpty() == false && qa.ids().get(0).equals(question.targetId());
-            scores.get("longdoc-qa").addAnswer(first && question.isRightAnswer(qa.answer(), qa.answerStart(), qa.answerEnd()));
+            add.accept("longdoc-qa", qa::ids);
+            if (scores.containsKey("longdoc-qa")) {
+                boolean first = qa.ids().isEmpty() == false && qa.ids().get(0).equals(target);
+                scores.get("longdoc-qa").addAnswer(first && question.isRightAnswer(qa.answer(), qa.answerStart(), qa.answerEnd()));
+            }
             QuestionVectors longQ = local.longQuestion(question.text());
             float[] shortQ = local.shortQuestion(question.text());
-            scores.get("longdoc-doc").add(question.targetId(), rank(stored.keySet(), id -> LocalModels.cosine(longQ.pooled(), stored.get(id).embedding())));
-            scores.get("longdoc-sections").add(question.targetId(), rank(stored.keySet(), id -> bestSection(longQ, stored.get(id).sections())));
-            scores.get("truncate-512").add(question.targetId(), rank(truncated.keySet(), id -> LocalModels.cosine(shortQ, truncated.get(id))));
-            scores.get("chunk-512").add(question.targetId(), rank(chunks.keySet(), id -> best(shortQ, chunks.get(id))));
+            add.accept("longdoc-doc", () -> rank(stored.keySet(), id -> LocalModels.cosine(longQ.pooled(), stored.get(id).embedding())));
+            add.accept("longdoc-sections", () -> rank(stored.keySet(), id -> bestSection(longQ, stored.get(id).sections())));
+            add.accept("truncate-512", () -> rank(truncated.keySet(), id -> LocalModels.cosine(shortQ, truncated.get(id))));
+            add.accept("chunk-512", () -> rank(chunks.keySet(), id -> best(shortQ, chunks.get(id))));
             List<String> englishRanking = english.search(question.text(), RRF_WINDOW);
-            List<String> semanticRanking = rank(semanticChunks.keySet(), id -> best(shortQ, semanticChunks.get(id)), RRF_WINDOW);
-            scores.get("bm25-english").add(question.targetId(), englishRanking);
-            scores.get("semantic-text").add(question.targetId(), semanticRanking);
-            scores.get("hybrid-rrf").add(question.targetId(), ReciprocalRankFusion.fuse(List.of(englishRanking, semanticRanking), 10));
-            scores.get("sections-alone").add(question.targetId(), rank(sectionsAlone.keySet(), id -> best(shortQ, sectionsAlone.get(id))));
+            List<String> semanticRanking = semantic ? rank(semanticChunks.keySet(), id -> best(shortQ, semanticChunks.get(id)), RRF_WINDOW) : List.of();
+            add.accept("bm25-english", () -> englishRanking);
+            add.accept("semantic-text", () -> semanticRanking);
+            add.accept("hybrid-rrf", () -> ReciprocalRankFusion.fuse(List.of(englishRanking, semanticRanking), 10));
+            add.accept("sections-alone", () -> rank(sectionsAlone.keySet(), id -> best(shortQ, sectionsAlone.get(id))));
             if (signals != null) {
                 Map<String, List<String>> baselines = new LinkedHashMap<>();
                 baselines.put("bm25_english", englishRanking);

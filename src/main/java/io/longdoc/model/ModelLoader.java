@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.ExecutionProviderUnavailableException;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
@@ -73,7 +74,7 @@ final class ModelLoader {
                 return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.AS_EXPORTED, budget);
             }
             return openCompiled(entry, tokenizer, stats);
-        } catch (ModelLoadException | OrtUnavailableException e) {
+        } catch (ModelLoadException | OrtUnavailableException | ExecutionProviderUnavailableException e) {
             tokenizer.close();
             throw e;
         } catch (Exception | LinkageError e) {
@@ -91,8 +92,8 @@ final class ModelLoader {
         ModelSpec spec = entry.spec();
         String fallback = null;
         if (spec.compile().fused()) {
-            runtime.environment(); // the library check registers it, which needs the runtime loaded
-            fallback = opsLibrary.unavailableReason().orElse(null);
+            // the library check registers it, which needs the runtime loaded; the provider says which library
+            fallback = opsLibrary.unavailableReason(runtime.executionProvider()).orElse(null);
             if (fallback == null) {
                 try {
                     Path graph = compiled(entry, true);

@@ -192,7 +192,8 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             NativeLibraries.useBundledLibraries(pluginDir);
             runtime = new OrtRuntime(
                 LongDocSettings.INTRA_OP_THREADS.get(settings),
-                LongDocSettings.EXECUTION_PROVIDER.get(settings)
+                LongDocSettings.EXECUTION_PROVIDER.get(settings),
+                LongDocSettings.CUDA_DEVICE_ID.get(settings)
             );
             registry = new ModelRegistry(
                 pluginDir.resolve("models"),

@@ -1,7 +1,7 @@
 package io.longdoc.plugin;
 
 import io.longdoc.model.ModelId;
-import io.longdoc.runtime.ExecutionProvider;
+import io.longdoc.runtime.ExecutionProviderSetting;
 
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.core.TimeValue;
@@ -30,12 +30,33 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
-    public static final Setting<ExecutionProvider> EXECUTION_PROVIDER = new Setting<>(
+    /**
+     * Deprecated name of {@link #EXECUTION_PROVIDER}, still read when the new one is not set (it only knew cpu and cuda;
+     * it takes auto too).
+     */
+    public static final Setting<ExecutionProviderSetting> EXECUTION_PROVIDER_DEPRECATED = new Setting<>(
         "longdoc.inference.execution_provider",
-        ExecutionProvider.CPU.toString(),
-        ExecutionProvider::parse,
+        ExecutionProviderSetting.AUTO.toString(),
+        ExecutionProviderSetting::parse,
+        Setting.Property.NodeScope,
+        Setting.Property.Deprecated
+    );
+
+    /**
+     * Where models run: {@code auto} (CUDA when this node has the GPU zip, the CUDA libraries and a device, else the
+     * CPU, the reason shown in {@code GET _longdoc/models}), {@code cpu}, or {@code cuda} (required: without it model
+     * loads fail with the reason). {@code auto} by default, so one setting serves both zips: on the CPU zip it can only
+     * resolve to the CPU, and it costs one question to ONNX Runtime (its compiled-in providers).
+     */
+    public static final Setting<ExecutionProviderSetting> EXECUTION_PROVIDER = new Setting<>(
+        "longdoc.execution_provider",
+        EXECUTION_PROVIDER_DEPRECATED,
+        ExecutionProviderSetting::parse,
         Setting.Property.NodeScope
     );
+
+    /** The CUDA device models run on when the provider is CUDA (CUDA's numbering, as nvidia-smi lists them by default). */
+    public static final Setting<Integer> CUDA_DEVICE_ID = Setting.intSetting("longdoc.cuda.device_id", 0, 0, Setting.Property.NodeScope);
 
     /**
      * Native memory that forward passes may use at once (ONNX Runtime allocates outside the heap, where Elasticsearch's
@@ -101,6 +122,17 @@ public final class LongDocSettings {
     public static final int DEFAULT_QUESTION_QUEUE = 100;
 
     public static List<Setting<?>> all() {
-        return List.of(DEFAULT_MODEL, INTRA_OP_THREADS, EXECUTION_PROVIDER, QA_MAX_CANDIDATES, QA_SPAN_TOKEN_BUDGET, QA_MODEL_LOAD_WAIT, INFERENCE_MEMORY_BUDGET, INSTALL_TEMPLATES);
+        return List.of(
+            DEFAULT_MODEL,
+            INTRA_OP_THREADS,
+            EXECUTION_PROVIDER,
+            EXECUTION_PROVIDER_DEPRECATED,
+            CUDA_DEVICE_ID,
+            QA_MAX_CANDIDATES,
+            QA_SPAN_TOKEN_BUDGET,
+            QA_MODEL_LOAD_WAIT,
+            INFERENCE_MEMORY_BUDGET,
+            INSTALL_TEMPLATES
+        );
     }
 }

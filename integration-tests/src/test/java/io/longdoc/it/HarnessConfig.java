@@ -12,6 +12,8 @@ public final class HarnessConfig {
 
     public static final String DISTRIBUTION = "tests.es.distribution";
     public static final String PLUGIN_ZIP = "tests.plugin.zip";
+    /** Optional: the GPU zip, set by the {@code longdoc-gpu} Maven profile. */
+    public static final String GPU_PLUGIN_ZIP = "tests.plugin.gpu_zip";
     public static final String JAVA_HOME = "tests.es.java_home";
     public static final String CORPUS_DIR = "tests.corpus.dir";
     public static final String WORK_DIR = "tests.work.dir";
@@ -38,6 +40,12 @@ public final class HarnessConfig {
             return Optional.empty();
         }
         return Optional.of(existingFile(PLUGIN_ZIP));
+    }
+
+    /** The GPU zip when this run built it ({@code -Plongdoc-gpu}); empty otherwise, and the tests that need it skip. */
+    public static Optional<Path> gpuPluginZip() {
+        String value = System.getProperty(GPU_PLUGIN_ZIP);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(existingFile(GPU_PLUGIN_ZIP));
     }
 
     /** The JDK Elasticsearch runs on ({@code ES_JAVA_HOME}). */
@@ -81,6 +89,16 @@ public final class HarnessConfig {
             .workDir(workDir())
             .logsDir(logsDir())
             .plugin(pluginZip().orElseThrow(() -> new IllegalStateException("this test needs the plugin: " + PLUGIN_ZIP + " is empty")));
+    }
+
+    /** A node builder like {@link #nodeWithPlugin} with the GPU zip installed instead of the CPU zip. */
+    public static ElasticsearchNode.Builder nodeWithGpuPlugin(String name, Path gpuZip) {
+        return ElasticsearchNode.builder(name)
+            .distribution(distribution())
+            .javaHome(esJavaHome())
+            .workDir(workDir())
+            .logsDir(logsDir())
+            .plugin(gpuZip);
     }
 
     private static Path existingFile(String property) {

@@ -227,7 +227,8 @@ public final class BatchingBench {
         return options;
     }
 
-    private static double cosine(float[] a, float[] b) {
+    /** Cosine of two vectors of any length (not assumed unit). */
+    static double cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
             dot += (double) a[i] * b[i];

@@ -72,7 +72,7 @@ public final class GpuCheck {
                 BenchCli.progress(tokens.length() + " tokens: encoding on cpu and cuda");
                 float[] onCpuVector = cpuModel.encode(tokens).embedding();
                 float[] onCudaVector = cudaModel.encode(tokens).embedding(); // also the warm-up of each
-                double cosine = cosine(onCpuVector, onCudaVector);
+                double cosine = BatchingBench.cosine(onCpuVector, onCudaVector);
                 allClose &= cosine >= MIN_COSINE;
                 double cpuMs = medianMs(cpuModel, tokens, runs);
                 double cudaMs = medianMs(cudaModel, tokens, runs);
@@ -119,15 +119,5 @@ public final class GpuCheck {
         }
         Arrays.sort(ms);
         return ms[runs / 2];
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

@@ -32,7 +32,6 @@ import java.util.zip.GZIPOutputStream;
 final class ReaderSignals implements AutoCloseable {
 
     static final int FIRST_STAGE = 100;
-    static final int RANK_CONSTANT = 60;
 
     private final BufferedWriter out;
     private int questions;

@@ -324,6 +324,51 @@ SCENARIOS = [
                                     "max_new_tokens": 12, "forced_eos_token_id": None}),
 ]
 
+# Options whose every value must change the output on at least one base, so that a mistake in any of them fails a
+# test: (key, values, bases tried in order). min_length is added per base at its boundary (see contrasts()).
+CONTRASTS = [
+    ("no_repeat_ngram_size", [0, 2, 3, 4], [{"num_beams": 1}, {"num_beams": 4}, {"num_beams": 2, "length_penalty": 1.0}]),
+    ("early_stopping", [True, False, "never"], [{"num_beams": b, "length_penalty": lp, "no_repeat_ngram_size": n}
+                                               for n in (3, 0, 2) for lp in (2.0, 1.0, 0.5, -1.0) for b in (2, 3, 4)]),
+    ("length_penalty", [0.5, 2.0], [{"num_beams": b, "early_stopping": e, "no_repeat_ngram_size": n}
+                                    for n in (3, 0) for e in (True, False, "never") for b in (4, 3, 2)]),
+    ("num_beams", [1, 2, 4], [{}, {"no_repeat_ngram_size": 0}, {"length_penalty": 1.0}]),
+    ("forced_bos_token_id", [None, 0], [{"num_beams": 1}, {"num_beams": 4}]),
+    ("forced_eos_token_id", [None, 2], [{"num_beams": 1, "min_length": 30, "max_length": 12}, {"num_beams": 4, "min_length": 30, "max_length": 12}]),
+    ("decoder_start_token_id", [2, 0], [{"num_beams": 1}, {"num_beams": 4}]),
+]
+
+
+def options_for(defaults, model, overrides):
+    values = dict(defaults)
+    values.update(overrides)
+    return Options(values, model.config)
+
+
+def contrasts(model, hidden, defaults):
+    """Scenarios where each listed option decides the output (all its values give different sequences)."""
+    out = []
+    for key, values, bases in CONTRASTS:
+        for base in bases:
+            runs = [(dict(base, **{key: v}), generate(model, hidden, options_for(defaults, model, dict(base, **{key: v})))) for v in values]
+            if len({tuple(seq) for _, seq in runs}) == len(values):
+                out.extend((f"{key}={overrides[key]} on {base}", overrides, seq) for overrides, seq in runs)
+                break
+        else:
+            raise AssertionError(f"no base on which every value of {key} changes the output")
+    # min_length at its boundary: m = L bans the eos the unconstrained search emits at cur_len L - 1, m = L - 1 does not
+    for base in ({"num_beams": 1}, {"num_beams": 4}):
+        free = generate(model, hidden, options_for(defaults, model, dict(base, min_length=0)))
+        if free[-1] != defaults["eos_token_id"] or len(free) >= options_for(defaults, model, base).max_length:
+            raise AssertionError(f"the unconstrained search on {base} does not end with eos: {free}")
+        for m in (len(free) - 1, len(free)):
+            overrides = dict(base, min_length=m)
+            seq = generate(model, hidden, options_for(defaults, model, overrides))
+            # greedy: only m = L changes the output; beams also see eos banned on other hypotheses, so m = L - 1 may too
+            assert seq != free if m == len(free) else (base["num_beams"] > 1 or seq == free), (m, seq, free)
+            out.append((f"min_length boundary {m} on {base}", overrides, seq))
+    return out
+
 
 def document(vocab, n, seed):
     """<s> random tokens </s>: ids 3 .. vocab-1 between bos 0 and eos 2."""
@@ -341,9 +386,9 @@ def fixture(folder):
     prefix = [start, 0, 17, 230, 45]
     scenarios = []
     for name, overrides in SCENARIOS:
-        options = dict(defaults)
-        options.update(overrides)
-        sequence = generate(model, hidden, Options(options, model.config))
+        sequence = generate(model, hidden, options_for(defaults, model, overrides))
+        scenarios.append({"name": name, "overrides": overrides, "sequence": sequence})
+    for name, overrides, sequence in contrasts(model, hidden, defaults):
         scenarios.append({"name": name, "overrides": overrides, "sequence": sequence})
     return {
         "input_ids": ids,

@@ -322,6 +322,10 @@ SCENARIOS = [
     ("beam4_heuristic_stop", {"num_beams": 4, "early_stopping": False, "length_penalty": 1.0}),
     ("beam3_never_max_new_tokens", {"num_beams": 3, "early_stopping": "never", "length_penalty": 0.5,
                                     "max_new_tokens": 12, "forced_eos_token_id": None}),
+    # no eos allowed: max_new_tokens alone ends the search (beam search then finishes every beam at max_length)
+    ("greedy_max_new_tokens_binds", {"num_beams": 1, "min_length": 30, "max_new_tokens": 9, "forced_eos_token_id": None}),
+    ("beam4_max_new_tokens_binds", {"num_beams": 4, "min_length": 30, "max_new_tokens": 9, "forced_eos_token_id": None,
+                                    "length_penalty": 2.0}),
 ]
 
 # Options whose every value must change the output on at least one base, so that a mistake in any of them fails a

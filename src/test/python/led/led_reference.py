@@ -374,6 +374,24 @@ def contrasts(model, hidden, defaults):
     return out
 
 
+def decode(folder, ids):
+    """tokenizers' decode(ids, skip_special_tokens=True) for the byte-level BPE of led_synthetic: the special added
+    tokens dropped, each byte symbol mapped back to its byte (GPT-2's alphabet), UTF-8 with U+FFFD for bad bytes."""
+    with open(folder + "/tokenizer.json", encoding="utf-8") as f:
+        tokenizer = json.load(f)
+    special = {t["id"] for t in tokenizer["added_tokens"] if t["special"]}
+    by_id = {i: token for token, i in tokenizer["model"]["vocab"].items()}
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    byte_of = {chr(b): b for b in printable}
+    n = 0
+    for b in range(256):
+        if b not in printable:
+            byte_of[chr(256 + n)] = b
+            n += 1
+    data = bytes(byte_of[c] for i in ids if i not in special for c in by_id[i])
+    return data.decode("utf-8", errors="replace")
+
+
 def document(vocab, n, seed):
     """<s> random tokens </s>: ids 3 .. vocab-1 between bos 0 and eos 2."""
     rng = np.random.default_rng(seed)
@@ -391,9 +409,9 @@ def fixture(folder):
     scenarios = []
     for name, overrides in SCENARIOS:
         sequence = generate(model, hidden, options_for(defaults, model, overrides))
-        scenarios.append({"name": name, "overrides": overrides, "sequence": sequence})
+        scenarios.append({"name": name, "overrides": overrides, "sequence": sequence, "text": decode(folder, sequence)})
     for name, overrides, sequence in contrasts(model, hidden, defaults):
-        scenarios.append({"name": name, "overrides": overrides, "sequence": sequence})
+        scenarios.append({"name": name, "overrides": overrides, "sequence": sequence, "text": decode(folder, sequence)})
     return {
         "input_ids": ids,
         "global_positions": [0],

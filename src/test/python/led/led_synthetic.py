@@ -3,7 +3,8 @@
 
     python3 led_synthetic.py OUT_DIR [--seed 18]
 
-OUT_DIR gets config.json, generation_config.json and model.safetensors. The tensor names and shapes are those
+OUT_DIR gets config.json, generation_config.json, model.safetensors and a byte-level BPE tokenizer.json whose
+vocabulary is exactly vocab_size (4 special tokens, 256 bytes, merges learnt on a sentence). The tensor names and shapes are those
 transformers' LEDForConditionalGeneration saves (modeling_led.py: LEDModel.shared, LEDEncoder/LEDDecoder with
 embed_positions, layernorm_embedding and layers; LEDEncoderSelfAttention's query/key/value and *_global projections
 under self_attn.longformer_self_attn, LEDEncoderAttention.output; LEDDecoderAttention's q/k/v/out_proj;
@@ -119,6 +120,74 @@ def write_safetensors(path, named):
             f.write(blob)
 
 
+SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>"]  # ids 0..3, as RoBERTa's and LED's
+CORPUS = (
+    "Longformer reads long documents with a sliding window and a few global tokens. The encoder-decoder writes "
+    "a summary of the whole document. Summaries of long reports, papers and manuals are written at ingest."
+)
+
+
+def bytes_to_unicode():
+    """GPT-2's byte-level alphabet (tokenizers' ByteLevel pre-tokenizer)."""
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\xa1"), ord("\xac") + 1)) + list(range(ord("\xae"), ord("\xff") + 1))
+    chars = printable[:]
+    n = 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + n)
+            n += 1
+    return dict(zip(printable, (chr(c) for c in chars)))
+
+
+def tokenizer_json(vocab_size):
+    """A byte-level BPE tokenizer.json: 4 special tokens, the 256 byte symbols, then merges learnt on CORPUS."""
+    alphabet = bytes_to_unicode()
+    vocab = {token: i for i, token in enumerate(SPECIAL_TOKENS)}
+    for b in range(256):
+        vocab[alphabet[b]] = len(vocab)
+    words = {}
+    for i, word in enumerate(CORPUS.split(" ")):
+        symbols = tuple(alphabet[b] for b in (word if i == 0 else " " + word).encode("utf-8"))
+        words[symbols] = words.get(symbols, 0) + 1
+    merges = []
+    while len(vocab) < vocab_size:
+        pairs = {}
+        for symbols, count in words.items():
+            for pair in zip(symbols, symbols[1:]):
+                pairs[pair] = pairs.get(pair, 0) + count
+        best = max(sorted(pairs), key=lambda pair: pairs[pair])
+        merges.append(best[0] + " " + best[1])
+        vocab[best[0] + best[1]] = len(vocab)
+        merged = {}
+        for symbols, count in words.items():
+            out, i = [], 0
+            while i < len(symbols):
+                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
+                    out.append(symbols[i] + symbols[i + 1])
+                    i += 2
+                else:
+                    out.append(symbols[i])
+                    i += 1
+            merged[tuple(out)] = merged.get(tuple(out), 0) + count
+        words = merged
+    added = [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False, "special": True}
+             for i, t in enumerate(SPECIAL_TOKENS)]
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added,
+        "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+        "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0], "trim_offsets": True,
+                           "add_prefix_space": False},
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
+    }
+
+
 def write(folder, seed=18):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
@@ -126,6 +195,8 @@ def write(folder, seed=18):
     with open(os.path.join(folder, "generation_config.json"), "w") as f:
         json.dump(GENERATION_CONFIG, f, indent=2)
     write_safetensors(os.path.join(folder, "model.safetensors"), tensors(CONFIG, seed))
+    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
+        json.dump(tokenizer_json(CONFIG["vocab_size"]), f, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":

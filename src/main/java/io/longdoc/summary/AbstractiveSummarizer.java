@@ -27,8 +27,17 @@ public final class AbstractiveSummarizer {
     }
 
     public AbstractiveSummary summarize(String text, SummaryBudget budget) throws Exception {
+        return summarize(tokenize(text), budget);
+    }
+
+    /** The LED tokenizer's ids of a text, special tokens included. */
+    public long[] tokenize(String text) {
+        return tokenizer.tokenize(text).ids();
+    }
+
+    /** Summarizes a document given as the LED tokenizer's ids ({@link #tokenize}). */
+    public AbstractiveSummary summarize(long[] ids, SummaryBudget budget) throws Exception {
         long deadline = nanoClock.getAsLong() + budget.maxTime().toNanos();
-        long[] ids = tokenizer.tokenize(text).ids();
         int limit = Math.min(budget.maxInputTokens(), maxEncoderPositions);
         if (ids.length > limit) {
             return AbstractiveSummary.fallback("the document has " + ids.length + " tokens, over the budget of " + limit);

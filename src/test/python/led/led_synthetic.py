@@ -188,20 +188,24 @@ def tokenizer_json(vocab_size):
     }
 
 
-def write(folder, seed=18):
+def write(folder, seed=18, max_encoder_positions=None):
+    config = dict(CONFIG)
+    if max_encoder_positions is not None:
+        config["max_encoder_position_embeddings"] = max_encoder_positions
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(CONFIG, f, indent=2)
+        json.dump(config, f, indent=2)
     with open(os.path.join(folder, "generation_config.json"), "w") as f:
         json.dump(GENERATION_CONFIG, f, indent=2)
-    write_safetensors(os.path.join(folder, "model.safetensors"), tensors(CONFIG, seed))
+    write_safetensors(os.path.join(folder, "model.safetensors"), tensors(config, seed))
     with open(os.path.join(folder, "tokenizer.json"), "w") as f:
-        json.dump(tokenizer_json(CONFIG["vocab_size"]), f, ensure_ascii=False, indent=1)
+        json.dump(tokenizer_json(config["vocab_size"]), f, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--max-encoder-positions", type=int, default=None, help="a longer encoder (the integration test's 4k-token documents)")
     args = parser.parse_args()
-    write(args.out, args.seed)
+    write(args.out, args.seed, args.max_encoder_positions)

@@ -67,16 +67,16 @@ def tensors(config, seed):
     out = {}
 
     def linear(name, n_in, n_out):
-        out[name + ".weight"] = rng.normal(0, 1.0 / np.sqrt(n_in), (n_out, n_in))  # nn.Linear: [out, in]
+        out[name + ".weight"] = rng.normal(0, 1.0 / np.sqrt(n_in), (n_out, n_in)).astype(np.float32)  # nn.Linear: [out, in]
         out[name + ".bias"] = rng.normal(0, 0.1, n_out)
 
     def norm(name):
         out[name + ".weight"] = 1.0 + rng.normal(0, 0.1, d)
         out[name + ".bias"] = rng.normal(0, 0.1, d)
 
-    out["led.shared.weight"] = rng.normal(0, 0.6, (vocab, d))
+    out["led.shared.weight"] = rng.normal(0, 0.6, (vocab, d)).astype(np.float32)
     for side, positions in (("encoder", config["max_encoder_position_embeddings"]), ("decoder", config["max_decoder_position_embeddings"])):
-        out[f"led.{side}.embed_positions.weight"] = rng.normal(0, 0.5, (positions, d))
+        out[f"led.{side}.embed_positions.weight"] = rng.normal(0, 0.5, (positions, d)).astype(np.float32)
         norm(f"led.{side}.layernorm_embedding")
     for layer in range(config["encoder_layers"]):
         p = f"led.encoder.layers.{layer}"
@@ -188,8 +188,18 @@ def tokenizer_json(vocab_size):
     }
 
 
-def write(folder, seed=18, max_encoder_positions=None):
+# allenai/led-base-16384's dimensions (its config.json), for speed measurements with random weights
+LED_BASE = {
+    "vocab_size": 50265, "d_model": 768, "encoder_layers": 6, "decoder_layers": 6, "encoder_attention_heads": 12,
+    "decoder_attention_heads": 12, "encoder_ffn_dim": 3072, "decoder_ffn_dim": 3072,
+    "max_encoder_position_embeddings": 16384, "max_decoder_position_embeddings": 1024, "attention_window": [1024] * 6,
+}
+
+
+def write(folder, seed=18, max_encoder_positions=None, led_base=False):
     config = dict(CONFIG)
+    if led_base:
+        config.update(LED_BASE)
     if max_encoder_positions is not None:
         config["max_encoder_position_embeddings"] = max_encoder_positions
     os.makedirs(folder, exist_ok=True)
@@ -198,8 +208,9 @@ def write(folder, seed=18, max_encoder_positions=None):
     with open(os.path.join(folder, "generation_config.json"), "w") as f:
         json.dump(GENERATION_CONFIG, f, indent=2)
     write_safetensors(os.path.join(folder, "model.safetensors"), tensors(config, seed))
-    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
-        json.dump(tokenizer_json(config["vocab_size"]), f, ensure_ascii=False, indent=1)
+    if not led_base:  # the byte-level tokenizer has exactly the small vocabulary
+        with open(os.path.join(folder, "tokenizer.json"), "w") as f:
+            json.dump(tokenizer_json(config["vocab_size"]), f, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":
@@ -207,5 +218,6 @@ if __name__ == "__main__":
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--max-encoder-positions", type=int, default=None, help="a longer encoder (the integration test's 4k-token documents)")
+    parser.add_argument("--led-base", action="store_true", help="allenai/led-base-16384's dimensions, random weights (no tokenizer)")
     args = parser.parse_args()
-    write(args.out, args.seed, args.max_encoder_positions)
+    write(args.out, args.seed, args.max_encoder_positions, args.led_base)

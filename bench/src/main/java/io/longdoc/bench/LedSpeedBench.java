@@ -92,7 +92,7 @@ public final class LedSpeedBench {
             uncached = Math.min(uncached, ms(start) / prefix);
         }
         rows.add(row("decoder, per token over the first " + prefix + ", KV cache (4k source)", cached));
-        rows.add(row("decoder, per token over the first " + prefix + ", no cache: the prefix re-read each step (4k source)", uncached));
+        rows.add(row("decoder, per token over the first " + prefix + ", no cache: the prefix and the cross keys/values recomputed each step (4k source)", uncached));
         progress(rows.get(rows.size() - 2) + "\n" + rows.get(rows.size() - 1));
         for (int beams : new int[] { 1, 4 }) {
             for (int newTokens : new int[] { 128, 256 }) {

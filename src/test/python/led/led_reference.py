@@ -248,7 +248,8 @@ def top(values, k):
     return sorted(range(len(values)), key=lambda i: (-values[i], i))[:k]
 
 
-def beam_search(model, encoder_hidden, o):
+def beam_search(model, encoder_hidden, o, cut_length_offset=0):
+    """cut_length_offset: only to search for a discriminating scenario (see contrasts()); 0 is transformers'."""
     beams = o.num_beams
     keep = max(2, 1 + 1) * beams  # beams_to_keep with one eos token
     prompt_len = 1
@@ -282,7 +283,8 @@ def beam_search(model, encoder_hidden, o):
         candidates = []
         for r, (score, hit) in enumerate(zip(topk_scores, hits)):
             just = hit and r < beams
-            value = score / ((cur_len + 1 - prompt_len) ** lp)
+            length = cur_len + 1 - prompt_len + (cut_length_offset if len(topk_seqs[r]) >= o.max_length else 0)
+            value = score / (length ** lp)
             value += -1.0e9 if full else 0.0
             value += -1.0e9 if not unsatisfied else 0.0
             value += -1.0e9 if not just else 0.0
@@ -360,6 +362,24 @@ def contrasts(model, hidden, defaults):
                 break
         else:
             raise AssertionError(f"no base on which every value of {key} changes the output")
+    # hypotheses cut at max_length compete with finished ones by their length-normalised scores: a scenario where
+    # counting their length one higher would change the output
+    def cut_scenarios():
+        for nrng in (3, 0, 2):
+            for beams in (4, 3, 2):
+                for lp in (2.0, -1.0, 1.0, 3.0, -2.0, 0.5):
+                    for new_tokens in range(3, 21):
+                        yield {"num_beams": beams, "early_stopping": "never", "length_penalty": lp, "max_new_tokens": new_tokens,
+                               "forced_eos_token_id": None, "no_repeat_ngram_size": nrng}
+
+    for overrides in cut_scenarios():
+        o = options_for(defaults, model, overrides)
+        seq = beam_search(model, hidden, o)
+        if seq != beam_search(model, hidden, o, cut_length_offset=1):
+            out.append((f"max_length cut scored against finished hypotheses {overrides}", overrides, seq))
+            break
+    else:
+        raise AssertionError("no scenario where the length of hypotheses cut at max_length decides the output")
     # min_length at its boundary: m = L bans the eos the unconstrained search emits at cur_len L - 1, m = L - 1 does not
     for base in ({"num_beams": 1}, {"num_beams": 4}):
         free = generate(model, hidden, options_for(defaults, model, dict(base, min_length=0)))

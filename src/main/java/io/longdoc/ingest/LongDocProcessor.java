@@ -238,7 +238,15 @@ public final class LongDocProcessor extends AbstractProcessor {
         long[] ids = summarizer.tokenize(text);
         int reserved = Math.min(ids.length, abstractive.budget().maxInputTokens());
         AbstractiveSummary summary;
-        try (Releasable memory = summaryModels.reserve(led, reserved, led.generation(), "an abstractive summary of " + reserved + " tokens by model [" + abstractive.modelId() + "]")) {
+        Releasable memory;
+        try {
+            memory = summaryModels.reserve(led, reserved, led.generation(), "an abstractive summary of " + reserved + " tokens by model [" + abstractive.modelId() + "]");
+        } catch (IllegalArgumentException neverFits) {
+            // more than the node's whole budget: like a document past the token budget (a full budget now is a 429)
+            document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE_FALLBACK.fieldValue());
+            return;
+        }
+        try (memory) {
             summary = summarizer.summarize(ids, abstractive.budget());
         }
         if (summary.kind() == SummaryKind.ABSTRACTIVE) {

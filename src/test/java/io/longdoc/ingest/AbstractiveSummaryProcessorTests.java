@@ -155,6 +155,20 @@ class AbstractiveSummaryProcessorTests {
     }
 
     @Test
+    void keepsTheExtractiveSummaryWhenTheSummaryCouldNeverFitTheMemoryBudget() throws Exception {
+        Path operator = root.resolve("operator");
+        try (SummaryModels small = new SummaryModels(operator, runtime, null, new InferenceBudget(64 * 1024), root.resolve("compiled"))) {
+            LongDocProcessor processor = new LongDocProcessor.Factory(registry, small, () -> sameThread).create(
+                Map.of(), "tag", null,
+                new HashMap<>(Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny")),
+                ProjectId.DEFAULT
+            );
+            IngestDocument document = run(processor, TEXT);
+            assertEquals("extractive_fallback", document.getFieldValue("longdoc.summary_kind", String.class));
+        }
+    }
+
+    @Test
     void badSummarySpecsAreConfigurationErrorsNamingTheProblem() {
         assertConfigError(Map.of("field", "body", "sections", true, "summary", "abstractive"), "[summary_model] is required");
         assertConfigError(Map.of("field", "body", "summary", "abstractive", "summary_model", "led-tiny"), "[summary] [abstractive] needs [sections] true");

@@ -51,15 +51,30 @@ public final class SummaryModels implements AutoCloseable {
         this.scratch = scratch;
     }
 
-    /** Checks, when a pipeline is created, that {@code id} names an LED folder: 404 when absent, 400 when not an LED. */
+    /**
+     * Checks, when a pipeline is created, that {@code id} names a usable LED folder: 404 when absent, 400 when its
+     * config.json is not an LED's, when its weights or tokenizer.json are missing, or when the tokenizer's ids do not
+     * fit vocab_size. The weights themselves are read when the first document loads the model.
+     */
     public void check(String id) {
         Path folder = folder(id);
+        LedConfig config;
         try {
-            LedConfig.read(folder);
-        } catch (IOException e) {
+            config = LedConfig.read(folder);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("summary model [" + id + "] is not an LED checkpoint: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("summary model [" + id + "] is not an LED checkpoint: " + e.getMessage(), e);
+        }
+        if (Files.isRegularFile(folder.resolve("model.safetensors")) == false && Files.isRegularFile(folder.resolve("model.safetensors.index.json")) == false) {
+            throw new IllegalArgumentException("summary model [" + id + "] has neither model.safetensors nor model.safetensors.index.json");
+        }
+        Path tokenizer = folder.resolve(LedSummaryModel.TOKENIZER);
+        if (Files.isRegularFile(tokenizer) == false) {
+            throw new IllegalArgumentException("summary model [" + id + "] has no " + LedSummaryModel.TOKENIZER);
+        }
+        try {
+            LedSummaryModel.checkVocabulary(tokenizer, config.vocabSize());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("summary model [" + id + "]: " + e.getMessage(), e);
         }
     }
 

@@ -90,11 +90,27 @@ class AbstractiveSummaryProcessorTests {
             operator.resolve("led-tiny").toString()
         ).inheritIO().start();
         assertTrue(process.waitFor(2, TimeUnit.MINUTES) && process.exitValue() == 0, "led_synthetic.py failed");
+        copyWithout(operator.resolve("led-tiny"), operator.resolve("led-no-tokenizer"), "tokenizer.json");
+        copyWithout(operator.resolve("led-tiny"), operator.resolve("led-no-weights"), "model.safetensors");
+        copyWithout(operator.resolve("led-tiny"), operator.resolve("led-big-tokenizer"), "");
+        Path bigTokenizer = operator.resolve("led-big-tokenizer/tokenizer.json");
+        Files.writeString(bigTokenizer, Files.readString(bigTokenizer).replaceFirst("\"id\": 3,", "\"id\": 50000,"));
         Files.createDirectories(operator.resolve("not-led"));
         Files.writeString(operator.resolve("not-led/config.json"), "{\"model_type\": \"bart\"}");
         runtime = new OrtRuntime(2, ExecutionProvider.CPU);
         registry = new ModelRegistry(bundled, operator, "mini", runtime, root.resolve("compiled"), TestModels.opsLibrary(), InferenceBudget.UNLIMITED);
         summaryModels = new SummaryModels(operator, runtime, TestModels.opsLibrary(), InferenceBudget.UNLIMITED, root.resolve("compiled"));
+    }
+
+    private static void copyWithout(Path from, Path to, String left) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                if (file.getFileName().toString().equals(left) == false) {
+                    Files.copy(file, to.resolve(file.getFileName()));
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -179,6 +195,10 @@ class AbstractiveSummaryProcessorTests {
             "summary model [not-led] is not an LED checkpoint: [config.json] has model_type [bart], expected [led]"
         );
         assertConfigError(Map.of("field", "body", "summary_model", "led-tiny"), "[summary_model] is only read with [summary] [abstractive]");
+        Map<String, Object> abstractive = Map.of("field", "body", "sections", true, "summary", "abstractive");
+        assertConfigError(with(abstractive, "led-no-tokenizer"), "summary model [led-no-tokenizer] has no tokenizer.json");
+        assertConfigError(with(abstractive, "led-no-weights"), "summary model [led-no-weights] has neither model.safetensors");
+        assertConfigError(with(abstractive, "led-big-tokenizer"), "token id 50000, but the model's vocab_size is 320");
         ElasticsearchException unavailable = assertThrows(
             ElasticsearchException.class,
             () -> new LongDocProcessor.Factory(registry, () -> sameThread).create(
@@ -186,6 +206,12 @@ class AbstractiveSummaryProcessorTests {
             )
         );
         assertTrue(unavailable.getMessage().contains("not available on this node"), unavailable.getMessage());
+    }
+
+    private static Map<String, Object> with(Map<String, Object> options, String summaryModel) {
+        Map<String, Object> out = new HashMap<>(options);
+        out.put("summary_model", summaryModel);
+        return out;
     }
 
     private static void assertConfigError(Map<String, Object> config, String expected) {

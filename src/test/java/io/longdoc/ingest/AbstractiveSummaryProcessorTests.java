@@ -208,6 +208,13 @@ class AbstractiveSummaryProcessorTests {
         assertTrue(unavailable.getMessage().contains("not available on this node"), unavailable.getMessage());
     }
 
+    @Test
+    void anLedFolderIsListedAsASummaryModelNotAnEmbeddingModel() {
+        var entry = registry.list().stream().filter(e -> e.id().equals("led-tiny")).findFirst().orElseThrow();
+        assertTrue(entry.error().contains("an LED summary model: name it in [summary_model]"), entry.error());
+        assertConfigError(Map.of("field", "body", "model_id", "led-tiny"), "an LED summary model");
+    }
+
     private static Map<String, Object> with(Map<String, Object> options, String summaryModel) {
         Map<String, Object> out = new HashMap<>(options);
         out.put("summary_model", summaryModel);

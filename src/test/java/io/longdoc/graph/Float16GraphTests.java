@@ -6,7 +6,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,9 @@ import static io.longdoc.graph.GraphRuns.maxDiff;
 import static io.longdoc.graph.GraphRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Graphs built with {@link Precision#FP16}: their structure (which tensors are float16, where the casts are), and their
@@ -185,6 +191,42 @@ class Float16GraphTests {
             }
         }
         return max;
+    }
+
+    /**
+     * The fused fp16 graphs type-check against the op's schema and compute the model: liblongdoc_ops_cuda.so declares
+     * the op for float16 too (its CUDA kernel), which the CPU-only library does not, and on a CPU session ONNX Runtime
+     * runs that node through the float CPU kernel with casts inserted around it. That is also why the CUDA sessions check
+     * the op's placement: an fp16 node can land on the CPU silently.
+     */
+    @Test
+    void fusedFp16GraphsRunWithTheCudaLibrarysSchema() throws OrtException {
+        Path cudaLibrary = Path.of(System.getProperty("tests.longdoc.ops.cuda.library", "target/onnx-ops/liblongdoc_ops_cuda.so")).toAbsolutePath();
+        assumeTrue(Files.isRegularFile(cudaLibrary), "the CUDA ops library was not built (" + cudaLibrary + "): build with -Dlongdoc.cuda=ON");
+        TokenBatch inputs = TokenBatch.random(47, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
+        EncoderWeights weights = RandomEncoderWeights.bert(47).withGlobalProjections().build();
+        for (AttentionPattern pattern : List.of(
+            AttentionPattern.SlidingWindow.uniform(RandomEncoderWeights.LAYERS, 4),
+            new AttentionPattern.BlockSparse(4, 1, 7, AttentionPattern.RandomBlocks.SEEDED)
+        )) {
+            byte[] model = EncoderGraphBuilder.build(weights, pattern, FUSED_FP16);
+            GraphOutputs fp32 = run(EncoderGraphBuilder.build(weights, pattern, GraphOptions.STANDARD), inputs);
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.registerCustomOpLibrary(cudaLibrary.toString());
+                try (OrtSession session = OrtEnvironment.getEnvironment().createSession(model, options)) {
+                    GraphOutputs fp16 = GraphRuns.run(session, inputs);
+                    double diff = maxDiff(fp16, fp32, inputs);
+                    assertTrue(diff <= FP16_RELATIVE_TOLERANCE * maxAbs(fp32), pattern + ": fused fp16 differs from fp32 by " + diff);
+                    assertTrue(minCosine(fp16, fp32, inputs) >= FP16_MIN_COSINE, pattern.toString());
+                }
+            }
+            // the CPU library has no float16 form of the op: the graph is refused, not run wrongly
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.registerCustomOpLibrary(GraphRuns.opsLibrary().toString());
+                var e = assertThrows(OrtException.class, () -> OrtEnvironment.getEnvironment().createSession(model, options).close());
+                assertTrue(e.getMessage().contains("tensor(float16)"), e.getMessage());
+            }
+        }
     }
 
     private static GraphProto parse(byte[] model) throws InvalidProtocolBufferException {

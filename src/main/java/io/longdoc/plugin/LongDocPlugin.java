@@ -193,7 +193,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             runtime = new OrtRuntime(
                 LongDocSettings.INTRA_OP_THREADS.get(settings),
                 LongDocSettings.EXECUTION_PROVIDER.get(settings),
-                LongDocSettings.CUDA_DEVICE_ID.get(settings)
+                LongDocSettings.cuda(settings)
             );
             registry = new ModelRegistry(
                 pluginDir.resolve("models"),

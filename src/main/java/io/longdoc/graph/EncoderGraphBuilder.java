@@ -20,6 +20,9 @@ import java.util.List;
  * between the Q/K/V projections and the attention-output projection — is one onnx-ops {@code longdoc.SparseAttention}
  * node (domain {@code longdoc}, version 1, imported by the model); projections, output projection, residuals and
  * LayerNorms stay as they are. Dense attention has no fused form and stays in standard ops.
+ * <p>
+ * With {@link Precision#FP16} weights and activations are float16 and the outputs are cast back to float32 at the
+ * end ({@link OnnxGraphWriter}); the inputs are int64 either way.
  */
 public final class EncoderGraphBuilder {
 
@@ -30,7 +33,7 @@ public final class EncoderGraphBuilder {
         checkShapes(weights);
         checkPattern(pattern, config);
 
-        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder");
+        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision());
         String inputIds = g.input("input_ids", DataType.INT64, "batch", "sequence");
         String attentionMask = g.input("attention_mask", DataType.INT64, "batch", "sequence");
         String globalAttentionMask = g.input("global_attention_mask", DataType.INT64, "batch", "sequence");

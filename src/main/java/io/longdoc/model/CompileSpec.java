@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.Precision;
 
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -19,10 +20,25 @@ import java.util.Set;
  * @param attention the attention in place of the checkpoint's own; null keeps the checkpoint's
  * @param fused     run the sparse attention through the onnx-ops kernel when the library is there (standard ops
  *                  otherwise, reported in the model's stats)
+ * @param precision the graph's float type; fp16 runs only on the CUDA execution provider ({@link SessionPrecision}
+ *                  decides what a CPU node does with it)
  */
-public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused) implements ToXContentObject {
+public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision)
+    implements
+        ToXContentObject {
 
-    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused");
+    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused", "precision");
+
+    public CompileSpec {
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
+    }
+
+    /** A float32 graph. */
+    public CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused) {
+        this(weights, longify, attention, fused, Precision.FP32);
+    }
     private static final Set<String> ATTENTION_KEYS = Set.of("type", "window", "dilation", "block_size", "random_blocks", "seed", "random_mode");
     private static final List<String> PATTERNS = List.of("dense", "sliding_window", "block_sparse");
 
@@ -41,14 +57,15 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         WeightSource weights = WeightSource.parse(map.get("weights"));
         boolean longify = bool(map, "longify");
         boolean fused = bool(map, "fused");
+        Precision precision = Precision.parse(String.valueOf(map.getOrDefault("precision", "fp32")));
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(weights, longify, null, fused);
+            return new CompileSpec(weights, longify, null, fused, precision);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
         }
-        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused);
+        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused, precision);
     }
 
     private static AttentionOverride attention(Map<String, Object> attention) {
@@ -125,6 +142,10 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         builder.field("weights", weights.toString());
         builder.field("longify", longify);
         builder.field("fused", fused);
+        if (precision != Precision.FP32) {
+            // only when set: an fp32 spec keeps the JSON (and so the compiled-graph cache key) it had before the field
+            builder.field("precision", precision.toString());
+        }
         if (attention != null) {
             builder.startObject("attention");
             builder.field("type", attention.type());

@@ -196,7 +196,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             runtime = new OrtRuntime(
                 LongDocSettings.INTRA_OP_THREADS.get(settings),
                 LongDocSettings.EXECUTION_PROVIDER.get(settings),
-                LongDocSettings.CUDA_DEVICE_ID.get(settings)
+                LongDocSettings.cuda(settings)
             );
             InferenceBudget budget = new InferenceBudget(LongDocSettings.INFERENCE_MEMORY_BUDGET.get(settings).getBytes());
             Path operatorModels = environment.configDir().resolve(NAME).resolve("models");

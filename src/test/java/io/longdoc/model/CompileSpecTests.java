@@ -2,6 +2,7 @@ package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.AttentionPattern.RandomBlocks;
+import io.longdoc.graph.Precision;
 
 import org.elasticsearch.common.Strings;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompileSpecTests {
@@ -34,5 +36,22 @@ class CompileSpecTests {
         assertTrue(Strings.toString(seeded).contains("\"random_mode\":\"seeded\""), Strings.toString(seeded));
         CompileSpec hfEval = blockSparse(Map.of("type", "block_sparse", "random_mode", "hf_eval"));
         assertEquals(RandomBlocks.HF_EVAL, ((AttentionPattern.BlockSparse) hfEval.pattern(2, "roberta")).randomMode());
+    }
+
+    @Test
+    void precisionDefaultsToFp32AndLeavesTheJsonAsItWas() {
+        CompileSpec plain = CompileSpec.parse(Map.of("weights", "onnx_export", "fused", true));
+        assertEquals(Precision.FP32, plain.precision());
+        // the JSON is hashed into the compiled-graph cache key: an fp32 spec must not recompile after an upgrade
+        assertFalse(Strings.toString(plain).contains("precision"), Strings.toString(plain));
+        CompileSpec half = CompileSpec.parse(Map.of("weights", "onnx_export", "fused", true, "precision", "fp16"));
+        assertEquals(Precision.FP16, half.precision());
+        assertTrue(Strings.toString(half).contains("\"precision\":\"fp16\""), Strings.toString(half));
+    }
+
+    @Test
+    void anUnknownPrecisionNamesTheKey() {
+        var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "bf16")));
+        assertEquals("[compile.precision] must be one of [fp32, fp16], got [bf16]", e.getMessage());
     }
 }

@@ -20,17 +20,27 @@ import java.util.List;
  * between the Q/K/V projections and the attention-output projection — is one onnx-ops {@code longdoc.SparseAttention}
  * node (domain {@code longdoc}, version 1, imported by the model); projections, output projection, residuals and
  * LayerNorms stay as they are. Dense attention has no fused form and stays in standard ops.
+ * <p>
+ * With {@link Precision#INT8} every projection and feed-forward GEMM (Q/K/V, the global Q/K/V, attention output,
+ * intermediate, output) is an int8 GEMM with weights quantized per output channel ({@link QuantizedLinear}; the model
+ * then imports {@code com.microsoft}, version 1); attention scores and context, LayerNorm, activations, embeddings and
+ * the QA head stay fp32.
  */
 public final class EncoderGraphBuilder {
 
     private EncoderGraphBuilder() {}
 
     public static byte[] build(EncoderWeights weights, AttentionPattern pattern, GraphOptions options) {
+        return build(weights, pattern, options, QuantizedLinear.DEFAULT_FORM);
+    }
+
+    /** @param int8Form how int8 GEMMs are written when {@code options} asks for int8 (the side-by-side of the two forms) */
+    static byte[] build(EncoderWeights weights, AttentionPattern pattern, GraphOptions options, QuantizedLinear.Form int8Form) {
         EncoderConfig config = weights.config();
         checkShapes(weights);
         checkPattern(pattern, config);
 
-        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder");
+        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision(), int8Form);
         String inputIds = g.input("input_ids", DataType.INT64, "batch", "sequence");
         String attentionMask = g.input("attention_mask", DataType.INT64, "batch", "sequence");
         String globalAttentionMask = g.input("global_attention_mask", DataType.INT64, "batch", "sequence");
@@ -47,7 +57,8 @@ public final class EncoderGraphBuilder {
         String hiddenSize = String.valueOf(config.hiddenSize());
         g.output(hidden, "last_hidden_state", DataType.FLOAT, "batch", "sequence", hiddenSize);
         if (weights.qaOutputs() != null) {
-            String logits = g.linear(hidden, weights.qaOutputs(), "qa_outputs");
+            // two output columns: no GEMM worth quantizing, and the span logits are the answer
+            String logits = g.fp32Linear(hidden, weights.qaOutputs(), "qa_outputs");
             g.output(g.squeeze(g.slice(logits, 2, 0, 1), 2), "start_logits", DataType.FLOAT, "batch", "sequence");
             g.output(g.squeeze(g.slice(logits, 2, 1, 2), 2), "end_logits", DataType.FLOAT, "batch", "sequence");
         }

@@ -42,17 +42,28 @@ final class OnnxGraphWriter {
     private long initializerBytes;
     /** Opset imports besides the standard one, added by {@link #customOp} (root writer only). */
     private final Map<String, Integer> customDomains = new LinkedHashMap<>();
+    /** How {@link #linear} multiplies: fp32 MatMul, or an int8 GEMM in the given form. */
+    private final Precision precision;
+    private final QuantizedLinear.Form int8Form;
 
     OnnxGraphWriter(String name) {
+        this(name, Precision.FP32, QuantizedLinear.DEFAULT_FORM);
+    }
+
+    OnnxGraphWriter(String name, Precision precision, QuantizedLinear.Form int8Form) {
         this.graph = GraphProto.newBuilder().setName(name);
         this.root = this;
         this.counter = new int[1];
+        this.precision = precision;
+        this.int8Form = int8Form;
     }
 
     private OnnxGraphWriter(OnnxGraphWriter parent, String name) {
         this.root = parent.root;
         this.counter = parent.counter;
         this.graph = GraphProto.newBuilder().setName(fresh(name));
+        this.precision = parent.precision;
+        this.int8Form = parent.int8Form;
     }
 
     OnnxGraphWriter branch(String name) {
@@ -116,6 +127,23 @@ final class OnnxGraphWriter {
             .setName(name)
             .setDataType(TensorProto.DataType.FLOAT.getNumber())
             .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int dim : shape) {
+            tensor.addDims(dim);
+        }
+        root.graph.addInitializer(tensor);
+        return name;
+    }
+
+    /** An int8 initializer in the root graph under its own (unique) name: a quantized weight. */
+    String int8s(String name, byte[] values, int... shape) {
+        root.initializerBytes += values.length;
+        if (root.initializerBytes > MAX_INITIALIZER_BYTES) {
+            throw new IllegalArgumentException("the weights exceed the 2 GB an ONNX model can hold without external data");
+        }
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT8.getNumber())
+            .setRawData(ByteString.copyFrom(values));
         for (int dim : shape) {
             tensor.addDims(dim);
         }
@@ -234,8 +262,16 @@ final class OnnxGraphWriter {
         return op("MatMul", List.of(a, b));
     }
 
-    /** y = x · weight + bias with the weights as named initializers. */
+    /**
+     * y = x · weight + bias with the weights as named initializers, in the writer's precision: an fp32 MatMul, or an
+     * int8 GEMM ({@link QuantizedLinear}).
+     */
     String linear(String x, Linear linear, String name) {
+        return precision == Precision.INT8 ? QuantizedLinear.apply(this, int8Form, x, linear, name) : fp32Linear(x, linear, name);
+    }
+
+    /** y = x · weight + bias in fp32 whatever the writer's precision (a head whose few outputs are the answer). */
+    String fp32Linear(String x, Linear linear, String name) {
         return add(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
     }
 

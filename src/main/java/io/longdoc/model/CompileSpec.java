@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.Precision;
 
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -19,10 +20,25 @@ import java.util.Set;
  * @param attention the attention in place of the checkpoint's own; null keeps the checkpoint's
  * @param fused     run the sparse attention through the onnx-ops kernel when the library is there (standard ops
  *                  otherwise, reported in the model's stats)
+ * @param quantize  {@code compile.quantize}: "none" (fp32, the default) or "int8" (int8 projection and feed-forward
+ *                  GEMMs, weights quantized per output channel when the graph is compiled; attention stays fp32)
  */
-public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused) implements ToXContentObject {
+public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision quantize)
+    implements
+        ToXContentObject {
 
-    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused");
+    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused", "quantize");
+
+    public CompileSpec {
+        if (quantize == null) {
+            throw new IllegalArgumentException("a compile section needs a precision");
+        }
+    }
+
+    /** An fp32 compile section. */
+    public CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused) {
+        this(weights, longify, attention, fused, Precision.FP32);
+    }
     private static final Set<String> ATTENTION_KEYS = Set.of("type", "window", "dilation", "block_size", "random_blocks", "seed", "random_mode");
     private static final List<String> PATTERNS = List.of("dense", "sliding_window", "block_sparse");
 
@@ -41,14 +57,15 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         WeightSource weights = WeightSource.parse(map.get("weights"));
         boolean longify = bool(map, "longify");
         boolean fused = bool(map, "fused");
+        Precision quantize = Precision.fromSpec(map.get("quantize"));
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(weights, longify, null, fused);
+            return new CompileSpec(weights, longify, null, fused, quantize);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
         }
-        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused);
+        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused, quantize);
     }
 
     private static AttentionOverride attention(Map<String, Object> attention) {
@@ -125,6 +142,10 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         builder.field("weights", weights.toString());
         builder.field("longify", longify);
         builder.field("fused", fused);
+        if (quantize != Precision.FP32) {
+            // written only when set, so the cache keys of the fp32 graphs compiled before this option stay valid
+            builder.field("quantize", quantize.label());
+        }
         if (attention != null) {
             builder.startObject("attention");
             builder.field("type", attention.type());

@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Turns a spec's {@code compile} section into an ONNX graph: import the weights, longify, build the pattern. */
+/**
+ * Turns a spec's {@code compile} section into an ONNX graph: import the weights, longify, build the pattern, in the
+ * section's precision.
+ */
 final class GraphCompilation {
 
     static final String HF_CONFIG = "config.json";
@@ -53,6 +56,6 @@ final class GraphCompilation {
                     + " tokens; set [compile.longify] to extend them"
             );
         }
-        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused));
+        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, compile.quantize()));
     }
 }

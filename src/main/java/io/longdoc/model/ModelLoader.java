@@ -1,5 +1,6 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.Precision;
 import io.longdoc.runtime.Encoder;
 import io.longdoc.runtime.ExecutionProviderUnavailableException;
 import io.longdoc.runtime.InferenceBudget;
@@ -118,7 +119,7 @@ final class ModelLoader {
         try {
             return compiledModels.getOrCompile(
                 spec,
-                fused ? "fused" : "standard",
+                variant(spec, fused),
                 GraphCompilation.weightFiles(spec, entry.folder()),
                 () -> GraphCompilation.compile(spec, entry.folder(), fused)
             );
@@ -128,6 +129,13 @@ final class ModelLoader {
         } catch (Exception | OutOfMemoryError e) {
             throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
         }
+    }
+
+    /** The cache's name for a graph form: the attention kernel, and the precision when it is not fp32. */
+    static String variant(ModelSpec spec, boolean fused) {
+        String kernel = fused ? "fused" : "standard";
+        Precision precision = spec.compile().quantize();
+        return precision == Precision.FP32 ? kernel : kernel + "-" + precision.label();
     }
 
     /**

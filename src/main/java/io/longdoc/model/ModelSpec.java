@@ -84,6 +84,17 @@ public record ModelSpec(
         );
     }
 
+    /** What {@code GET _longdoc/models} reports as the model's precision. */
+    public static final String AS_EXPORTED = "as_exported";
+
+    /**
+     * The precision of the model's GEMMs: "fp32" or "int8" for a compiled graph ({@code compile.quantize}), "as_exported"
+     * for a ready ONNX file, which longdoc runs as it is and does not look inside.
+     */
+    public String precision() {
+        return compile == null ? AS_EXPORTED : compile.quantize().label();
+    }
+
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject();

@@ -2,6 +2,7 @@ package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.AttentionPattern.RandomBlocks;
+import io.longdoc.graph.Precision;
 
 import org.elasticsearch.common.Strings;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompileSpecTests {
@@ -34,5 +36,26 @@ class CompileSpecTests {
         assertTrue(Strings.toString(seeded).contains("\"random_mode\":\"seeded\""), Strings.toString(seeded));
         CompileSpec hfEval = blockSparse(Map.of("type", "block_sparse", "random_mode", "hf_eval"));
         assertEquals(RandomBlocks.HF_EVAL, ((AttentionPattern.BlockSparse) hfEval.pattern(2, "roberta")).randomMode());
+    }
+
+    @Test
+    void quantizeIsFp32UnlessInt8IsAskedFor() {
+        CompileSpec absent = CompileSpec.parse(Map.of("weights", "onnx_export"));
+        CompileSpec none = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "none"));
+        CompileSpec int8 = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "int8"));
+        assertEquals(Precision.FP32, absent.quantize());
+        assertEquals(Precision.FP32, none.quantize());
+        assertEquals(Precision.INT8, int8.quantize());
+        assertEquals(Strings.toString(absent), Strings.toString(none), "fp32 writes nothing: older graphs keep their cache key");
+        assertFalse(Strings.toString(none).contains("quantize"), Strings.toString(none));
+        assertTrue(Strings.toString(int8).contains("\"quantize\":\"int8\""), Strings.toString(int8));
+    }
+
+    @Test
+    void anUnknownQuantizeValueIsNamed() {
+        for (Object value : new Object[] { "int4", "INT8", "fp16", 8, true }) {
+            var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", value)));
+            assertEquals("[compile.quantize] must be one of [none, int8], got [" + value + "]", e.getMessage());
+        }
     }
 }

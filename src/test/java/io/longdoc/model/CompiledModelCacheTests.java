@@ -28,6 +28,40 @@ class CompiledModelCacheTests {
         return ModelSpec.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), id);
     }
 
+    private static ModelSpec compiledSpec(String quantize) throws IOException {
+        String json = """
+            {"id": "m", "architecture": "bert", "dims": 4, "pooling": "cls", "normalize": true, "max_tokens": 512,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}, "compile": {"weights": "onnx_export"%s}}
+            """.formatted(quantize == null ? "" : ", \"quantize\": \"" + quantize + "\"");
+        return ModelSpec.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "m");
+    }
+
+    /** An int8 graph never answers for an fp32 one, or the other way round: the precision is in the key and the variant. */
+    @Test
+    void thePrecisionIsPartOfTheKey(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        ModelSpec fp32 = compiledSpec(null);
+        ModelSpec int8 = compiledSpec("int8");
+        assertEquals(CompiledModelCache.key(fp32, "fused", List.of(weights)), CompiledModelCache.key(compiledSpec("none"), "fused", List.of(weights)));
+        assertFalse(
+            CompiledModelCache.key(fp32, "fused", List.of(weights)).equals(CompiledModelCache.key(int8, "fused", List.of(weights))),
+            "the spec's precision changes the key"
+        );
+        assertEquals("fused", ModelLoader.variant(fp32, true));
+        assertEquals("standard", ModelLoader.variant(fp32, false));
+        assertEquals("fused-int8", ModelLoader.variant(int8, true));
+        assertEquals("standard-int8", ModelLoader.variant(int8, false));
+        assertEquals("fp32", fp32.precision());
+        assertEquals("int8", int8.precision());
+        assertEquals("as_exported", spec("m").precision());
+
+        CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
+        Path a = cache.getOrCompile(fp32, ModelLoader.variant(fp32, true), List.of(weights), () -> "fp32 graph".getBytes(StandardCharsets.UTF_8));
+        Path b = cache.getOrCompile(int8, ModelLoader.variant(int8, true), List.of(weights), () -> "int8 graph".getBytes(StandardCharsets.UTF_8));
+        assertFalse(a.equals(b));
+        assertEquals("int8 graph", Files.readString(b));
+    }
+
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -2,6 +2,7 @@ package io.longdoc.bench;
 
 import static io.longdoc.bench.BenchCli.progress;
 
+import io.longdoc.graph.Precision;
 import io.longdoc.text.Tokenizer;
 
 import java.nio.file.Path;
@@ -11,13 +12,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The encoder table: every {@link EncoderVariant} at every length on the same real text, in one process, each after
- * its own warm-up. Lengths run from short to long so the caps can extrapolate from what was measured.
+ * The encoder table: every {@link EncoderRun} (variant and precision) at every length on the same real text, in one
+ * process, each after its own warm-up. Lengths run from short to long so the caps can extrapolate from what was measured.
  */
 final class EncoderStep {
 
     /** Where the model files are and how to time them. */
-    record Setup(Path modelDir, String model, Path corpus, int[] lengths, int window, int threads, int warmup, int runs, Path opsLibrary, RunCaps caps) {
+    record Setup(Path modelDir, String model, Path corpus, int[] lengths, int window, int threads, int warmup, int runs, Path opsLibrary, RunCaps caps,
+                 List<Precision> precisions) {
         Path onnx() {
             return modelDir.resolve(model + ".onnx");
         }
@@ -38,34 +40,34 @@ final class EncoderStep {
             text = CorpusTokens.read(tokenizer, setup.corpus(), maxLength);
         }
         List<EncoderRow> rows = new ArrayList<>();
-        try (EncoderSessions encoders = EncoderSessions.open(setup.onnx(), maxLength, setup.window(), setup.threads(), setup.opsLibrary())) {
+        List<EncoderRun> runs = EncoderRun.of(setup.precisions());
+        try (EncoderSessions encoders = EncoderSessions.open(setup.onnx(), maxLength, setup.window(), setup.threads(), setup.opsLibrary(), runs)) {
             RunCaps caps = new RunCaps(setup.caps().maxDenseGb(), setup.caps().maxRunSeconds(), encoders.heads());
             for (int n : lengths) {
                 long[] document = text.document(n);
-                for (EncoderVariant variant : EncoderVariant.values()) {
-                    rows.add(measure(encoders, caps, variant, document, rows, setup));
+                for (EncoderRun run : runs) {
+                    rows.add(measure(encoders, caps, run, document, rows, setup));
                 }
             }
         }
         return rows;
     }
 
-    private static EncoderRow measure(EncoderSessions encoders, RunCaps caps, EncoderVariant variant, long[] document, List<EncoderRow> earlier,
-                                      Setup setup) {
+    private static EncoderRow measure(EncoderSessions encoders, RunCaps caps, EncoderRun run, long[] document, List<EncoderRow> earlier, Setup setup) {
         int n = document.length;
-        Optional<String> refusal = encoders.unavailable(variant).or(() -> caps.refusal(variant, n, earlier));
+        Optional<String> refusal = encoders.unavailable(run).or(() -> caps.refusal(run.variant(), run.precision(), n, earlier));
         if (refusal.isPresent()) {
-            progress(variant + " n=" + n + ": " + refusal.get());
-            return EncoderRow.notRun(variant, n, refusal.get());
+            progress(run + " n=" + n + ": " + refusal.get());
+            return EncoderRow.notRun(run.variant(), run.precision(), n, refusal.get());
         }
         try {
-            Sample sample = TimedRuns.measure(variant + " n=" + n, setup.warmup(), setup.runs(), () -> encoders.encode(variant, document));
-            return EncoderRow.measured(variant, n, sample);
+            Sample sample = TimedRuns.measure(run + " n=" + n, setup.warmup(), setup.runs(), () -> encoders.encode(run, document));
+            return EncoderRow.measured(run.variant(), run.precision(), n, sample);
         } catch (Exception | OutOfMemoryError e) {
             // ORT reports a failed allocation as an OrtException; the row says so and longer lengths are not tried
             String reason = "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
-            progress(variant + " n=" + n + ": " + reason);
-            return EncoderRow.notRun(variant, n, reason);
+            progress(run + " n=" + n + ": " + reason);
+            return EncoderRow.notRun(run.variant(), run.precision(), n, reason);
         }
     }
 }

@@ -165,10 +165,12 @@ public final class EncoderGraphBuilder {
         String value = g.linear(hidden, w.value(), name + ".value");
 
         String context = attention.context(g, new AttentionCore.Projections(layer, w, hidden, query, key, value));
-        String attended = g.add(g.linear(context, w.attentionOutput(), name + ".attention_output"), hidden);
-        String normed = g.layerNorm(attended, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
-        String intermediate = ActivationOps.apply(g, config.activation(), g.linear(normed, w.intermediate(), name + ".intermediate"));
-        String output = g.add(g.linear(intermediate, w.output(), name + ".output"), normed);
-        return g.layerNorm(output, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
+        // bias, residual and LayerNorm in one SkipLayerNormalization (and the erf GELU as one Gelu op): each was a
+        // memory-bound pass of its own over [n, d] or [n, intermediate] (profile in docs/BENCHMARKS.md)
+        OnnxGraphWriter.Projection attended = g.projection(context, w.attentionOutput(), name + ".attention_output");
+        String normed = g.skipLayerNorm(attended, hidden, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
+        String intermediate = ActivationOps.apply(g, config.activation(), g.projection(normed, w.intermediate(), name + ".intermediate"));
+        OnnxGraphWriter.Projection output = g.projection(intermediate, w.output(), name + ".output");
+        return g.skipLayerNorm(output, normed, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
     }
 }

@@ -270,6 +270,19 @@ final class OnnxGraphWriter {
         return precision == Precision.INT8 ? QuantizedLinear.apply(this, int8Form, x, linear, name) : fp32Linear(x, linear, name);
     }
 
+    /**
+     * x · weight with its bias not yet added, for the op that comes next to add it in its own pass (SkipLayerNorm's
+     * bias input, BiasGelu): {@code bias} is null where the product already holds it (an int8 GEMM adds it itself).
+     */
+    record Projection(String product, String bias) {}
+
+    Projection projection(String x, Linear linear, String name) {
+        if (precision == Precision.INT8) {
+            return new Projection(QuantizedLinear.apply(this, int8Form, x, linear, name), null);
+        }
+        return new Projection(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
+    }
+
     /** y = x · weight + bias in fp32 whatever the writer's precision (a head whose few outputs are the answer). */
     String fp32Linear(String x, Linear linear, String name) {
         return add(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
@@ -282,6 +295,18 @@ final class OnnxGraphWriter {
             attr("axis", -1L),
             attr("epsilon", epsilon)
         );
+    }
+
+    /**
+     * LayerNorm(x + bias + skip) as ONNX Runtime's contrib {@code com.microsoft.SkipLayerNormalization}: the residual add and
+     * the norm in one pass over the hidden states instead of two.
+     */
+    String skipLayerNorm(Projection x, String skip, LayerNormWeights norm, float epsilon, String name) {
+        List<String> inputs = new ArrayList<>(List.of(x.product(), skip, weight(name + ".gamma", norm.gamma()), weight(name + ".beta", norm.beta())));
+        if (x.bias() != null) {
+            inputs.add(x.bias()); // LayerNorm(x + skip + bias): the projection's bias added in the same pass
+        }
+        return customOp("com.microsoft", 1, "SkipLayerNormalization", inputs, attr("epsilon", epsilon));
     }
 
     String reshape(String x, long... shape) {

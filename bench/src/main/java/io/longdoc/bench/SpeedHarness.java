@@ -71,7 +71,7 @@ public final class SpeedHarness {
 
     private static StepResult<List<EncoderRow>> encoder(SpeedSettings s) {
         EncoderStep.Setup setup = new EncoderStep.Setup(s.modelDir(), s.model(), s.corpus(), s.lengths(), s.window(), s.threads(), s.warmup(), s.runs(),
-            s.opsLibrary(), new RunCaps(s.maxDenseGb(), s.maxRunSeconds(), 0), s.precisions());
+            s.opsLibrary(), new RunCaps(s.maxDenseGb(), s.maxRunSeconds(), 0), s.precisions(), s.interleave());
         for (Path file : List.of(setup.onnx(), setup.tokenizer(), s.corpus())) {
             if (Files.isRegularFile(file) == false) {
                 return StepResult.unavailable("no " + file + " (mvn test-compile unpacks the models; --corpus names the corpus)");

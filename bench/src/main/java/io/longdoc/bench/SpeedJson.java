@@ -155,6 +155,7 @@ final class SpeedJson {
         node.put("warmup", s.warmup());
         node.put("threads", s.threads());
         node.put("window", s.window());
+        node.put("interleave", s.interleave());
         ArrayNode precisions = node.putArray("precisions");
         s.precisions().forEach(p -> precisions.add(p.label()));
         node.put("max_dense_gb", s.maxDenseGb());

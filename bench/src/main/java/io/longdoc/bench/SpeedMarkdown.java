@@ -55,6 +55,10 @@ final class SpeedMarkdown {
                 + "quantized on the fly, ONNX Runtime's DynamicQuantizeMatMul; attention fp32); int8 chunk-512 is the original model's weights compiled "
                 + "by the graph builder with dense attention, while fp32 chunk-512 runs the original ONNX export. Dense runs in fp32 only.\n\n");
         }
+        if (s.interleave()) {
+            md.append("**Interleaved** (`--interleave true`): at each length every variant's warm-up, then round after round one run of each, so a "
+                + "busy spell on a shared machine slows all variants alike; the ratios are the numbers to read, and peak memory is not measured.\n\n");
+        }
         if (s.runs() < 5) {
             md.append("**Fewer than 5 timed runs: the medians are rough** (EVAL.md asks for at least 5).\n\n");
         }

@@ -38,7 +38,8 @@ record SpeedSettings(
     int qaCandidates,
     int qaWarmup,
     int qaQueries,
-    List<Precision> precisions
+    List<Precision> precisions,
+    boolean interleave
 ) {
 
     /** Steps {@code --skip} may name. */
@@ -48,7 +49,7 @@ record SpeedSettings(
         Map<String, String> o = BenchCli.options(args);
         Set<String> known = Set.of("out", "model", "model-dir", "corpus", "lengths", "runs", "warmup", "threads", "window", "ops-library", "max-dense-gb",
             "max-run-seconds", "skip", "plugin-zip", "es-distribution", "es-work", "es-heap", "es-docs", "es-doc-tokens", "es-bulk-size", "qa-candidates",
-            "qa-warmup", "qa-queries", "precisions");
+            "qa-warmup", "qa-queries", "precisions", "interleave");
         for (String key : o.keySet()) {
             if (known.contains(key) == false) {
                 throw new IllegalArgumentException("unknown option [--" + key + "]; known: " + new TreeSet<>(known));
@@ -89,7 +90,8 @@ record SpeedSettings(
             Integer.parseInt(o.getOrDefault("qa-candidates", "10")),
             Integer.parseInt(o.getOrDefault("qa-warmup", "3")),
             Integer.parseInt(o.getOrDefault("qa-queries", "20")),
-            Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(Precision::fromLabel).distinct().sorted().toList()
+            Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(Precision::fromLabel).distinct().sorted().toList(),
+            Boolean.parseBoolean(o.getOrDefault("interleave", "false"))
         );
         settings.check();
         return settings;

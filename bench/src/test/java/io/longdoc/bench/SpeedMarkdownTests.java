@@ -1,5 +1,6 @@
 package io.longdoc.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,16 @@ class SpeedMarkdownTests {
         assertTrue(md.contains("| 4096 | int8 | – | 1.14 | – | 2.86 | 2.28 | 2.00 |"), md);
         assertTrue(md.contains("Precision int8:"), md);
         assertTrue(md.contains("| avx512_vnni, amx_int8 |"), "the run's int8 instructions are named: " + md);
+    }
+
+    @Test
+    void anInterleavedRunSaysItsRatiosAreTheNumbersToRead() {
+        SpeedResults plain = SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN);
+        SpeedSettings interleaved = SpeedSettings.parse(new String[] { "--lengths", "512,4096", "--runs", "3", "--out", "/tmp/x", "--interleave", "true" });
+        SpeedResults results = new SpeedResults(plain.date(), plain.command(), plain.machine(), plain.loadAtStart(), plain.loadAtEnd(), interleaved,
+            plain.encoder(), plain.kernel(), plain.es());
+        assertTrue(SpeedMarkdown.write(results, "speed.png").contains("**Interleaved**"));
+        assertFalse(SpeedMarkdown.write(plain, "speed.png").contains("**Interleaved**"));
     }
 
     @Test

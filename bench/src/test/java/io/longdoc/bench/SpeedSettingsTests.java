@@ -49,4 +49,10 @@ class SpeedSettingsTests {
         var e = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--precisions", "fp32,int4" }));
         assertTrue(e.getMessage().contains("int4"), e.getMessage());
     }
+
+    @Test
+    void interleavingIsOffUnlessAskedFor() {
+        assertFalse(SpeedSettings.parse(new String[0]).interleave());
+        assertTrue(SpeedSettings.parse(new String[] { "--interleave", "true" }).interleave());
+    }
 }

@@ -53,7 +53,8 @@ final class SpeedMarkdown {
         if (s.precisions().contains(Precision.INT8)) {
             md.append("Precision int8: the same graphs with every projection and feed-forward GEMM in int8 (weights per output channel, activations "
                 + "quantized on the fly, ONNX Runtime's DynamicQuantizeMatMul; attention fp32); int8 chunk-512 is the original model's weights compiled "
-                + "by the graph builder with dense attention, while fp32 chunk-512 runs the original ONNX export. Dense runs in fp32 only.\n\n");
+                + "by the graph builder with a 512-token window through the fused kernel (over a chunk, exactly full attention), while fp32 chunk-512 "
+                + "runs the original ONNX export. Dense runs in fp32 only.\n\n");
         }
         if (s.interleave()) {
             md.append("**Interleaved** (`--interleave true`): at each length every variant's warm-up, then round after round one run of each, so a "

@@ -3,16 +3,23 @@
 #   1. the CUDA sparse-attention kernel against the CPU kernel (onnx-ops/test/run_cuda_check.sh: every C++ test,
 #      fp32 and fp16, built for the GPU present);
 #   2. the default model (bge-small-en-v1.5, longified to 16k) on ONNX Runtime's CUDA provider (the onnxruntime_gpu
-#      natives the GPU zip ships, and liblongdoc_ops_cuda.so) against the CPU, on text from bench/data: the embeddings'
-#      cosine must be ≥ 0.9999 (fp32), and each length is timed on both (median of --runs after a warm-up).
+#      natives the GPU zip ships, and liblongdoc_ops_cuda.so) against the CPU, on text from bench/data, in four variants:
+#      standard ops and the fused kernel, each in fp32 and fp16 (compile.precision). Checks: fp32 embeddings' cosine
+#      ≥ 0.9999, fp16 embeddings within 5e-3 of the CPU's fp32 in every component, every variant on CUDA in the
+#      precision asked, the fused ones with longdoc.SparseAttention on CUDA (the placement check of model load). Each
+#      length is timed (median of --runs after a warm-up): ms/doc, tokens/s, TFLOP/s and the share of the GPU's peak
+#      (dense fp16 tensor-core peak for fp16 rows, fp32 peak for fp32 rows; known for A100, H100/H200, L4, L40S, or
+#      given with --peak-fp16-tflops/--peak-fp32-tflops), then fused ÷ standard at each length.
 # Prints one table; exit 0 when both steps pass, 1 when a check fails, 2 when there is no NVIDIA GPU.
 #
 #   bash bench/gpu-check.sh [--lengths 512,4096,16384] [--runs 3] [--corpus bench/data/sotu.jsonl.gz]
+#                           [--peak-fp16-tflops N] [--peak-fp32-tflops N]
 #
 # Needs: nvcc (CUDA 12 or 13 toolkit), the NVIDIA driver, and the CUDA 12 + cuDNN 9 runtime libraries on the library
 # path (README, "GPU zip"); Maven resolves com.microsoft.onnxruntime:onnxruntime_gpu:1.29.0 (≈ 640 MB) from Central or
 # ~/.m2, and CMake fetches ONNX Runtime's headers with npm once — without network, prime both first (README).
-# Budget: under 10 minutes on one GPU (the Maven build ≈ 1–2 min, the kernel build and check ≈ 2 min, the model ≈ 2 min).
+# Budget: under 10 minutes on one GPU (the Maven build ≈ 1–2 min, the kernel build and check ≈ 2 min, the model in
+# five compiled variants ≈ 3 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,12 +27,16 @@ out=$root/target/gpu-check
 lengths=512,4096,16384
 runs=3
 corpus=bench/data/sotu.jsonl.gz
+peak_fp16=
+peak_fp32=
 while [ $# -gt 0 ]; do
   case "$1" in
     --lengths) lengths=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --corpus) corpus=$2; shift 2 ;;
-    *) echo "unknown option [$1]; usage: bash bench/gpu-check.sh [--lengths 512,4096,16384] [--runs 3] [--corpus FILE]" >&2; exit 64 ;;
+    --peak-fp16-tflops) peak_fp16=$2; shift 2 ;;
+    --peak-fp32-tflops) peak_fp32=$2; shift 2 ;;
+    *) echo "unknown option [$1]; usage: bash bench/gpu-check.sh [--lengths 512,4096,16384] [--runs 3] [--corpus FILE] [--peak-fp16-tflops N] [--peak-fp32-tflops N]" >&2; exit 64 ;;
   esac
 done
 
@@ -34,6 +45,19 @@ if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L >/dev/null 2>&1; then
   exit 2
 fi
 nvidia-smi -L
+# Dense peaks from NVIDIA's data sheets (fp16 tensor cores without sparsity; fp32 without TF32, which the CUDA sessions
+# turn off); the SXM figures for H100/H200 — a PCIe card's are lower, pass --peak-*-tflops for it.
+gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader -i 0 2>/dev/null || true)
+case "$gpu_name" in
+  *H100*|*H200*) default_fp16=989; default_fp32=67 ;;
+  *A100*) default_fp16=312; default_fp32=19.5 ;;
+  *L40S*) default_fp16=362; default_fp32=91.6 ;;
+  *L4*) default_fp16=121; default_fp32=30.3 ;;
+  *) default_fp16=0; default_fp32=0 ;;
+esac
+peak_fp16=${peak_fp16:-$default_fp16}
+peak_fp32=${peak_fp32:-$default_fp32}
+echo "GPU 0: ${gpu_name:-unknown}; peak TFLOP/s used for the share: fp16 $peak_fp16, fp32 $peak_fp32 (0 = unknown)"
 source .ci/java-home.sh
 jobs=$(nproc)
 mkdir -p "$out"
@@ -63,12 +87,12 @@ if [ -f "$out/onnx-ops/liblongdoc_ops_cuda.so" ]; then
     -Donnxruntime.native.path="$natives" -Dai.djl.offline=true \
     -Dexec.args="--ops-cpu $root/target/onnx-ops/liblongdoc_ops.so --ops-cuda $out/onnx-ops/liblongdoc_ops_cuda.so \
       --specs $root/src/main/models --sources $root/target/model-sources --corpus $root/$corpus --work $out/work \
-      --lengths $lengths --runs $runs" | tee "$out/model-check.log" || model=FAIL
+      --lengths $lengths --runs $runs --peak-fp16-tflops $peak_fp16 --peak-fp32-tflops $peak_fp32" | tee "$out/model-check.log" || model=FAIL
 else
   echo "liblongdoc_ops_cuda.so was not built (see $out/kernel-check.log)" >&2
   model=FAIL
 fi
 
 echo
-echo "gpu-check: CUDA kernel = CPU kernel: $kernel; model on CUDA = CPU (cosine ≥ 0.9999, the table above): $model"
+echo "gpu-check: CUDA kernel = CPU kernel (fp32 ≤ 1e-4, fp16 ≤ 5e-3): $kernel; model on CUDA = CPU (fp32 cosine ≥ 0.9999, fp16 ≤ 5e-3, fused op on CUDA; the table above): $model"
 [ "$kernel" = ok ] && [ "$model" = ok ]

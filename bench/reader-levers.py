@@ -9,6 +9,7 @@ For tuning on the dev corpora only: the unseen corpora are reported with the var
 """
 import gzip
 import json
+import statistics
 import sys
 
 
@@ -34,18 +35,27 @@ def metrics(questions, rank_fn):
     return mrr / n, top1 / n, section / n
 
 
-def reader(weight=1.0, rank_mix=0.0, rrf_with=None, rrf_weight=1.0, first=100):
+def separation(candidates):
+    """How well the question's words separate the candidates: the best candidate's lexical share minus the median
+    candidate's (each candidate's best section), in [0, 1]; 0 when every candidate holds the words alike."""
+    shares = sorted((max((s[3] for s in c["sections"]), default=0.0) for c in candidates), reverse=True)
+    return shares[0] - statistics.median(shares) if shares else 0.0
+
+
+def reader(weight=1.0, rank_mix=0.0, rrf_with=None, rrf_weight=1.0, first=100, adaptive=False):
     """Candidate score: best section's cosine + weight * lexical share; optionally mixed with the first stage's rank
-    (rank_mix: share of 60 / (60 + rank)) or fused by reciprocal rank with a baseline's ranking."""
+    (rank_mix: share of 60 / (60 + rank)) or fused by reciprocal rank with a baseline's ranking. adaptive: the
+    lexical weight is scaled per question by separation() (the words count as much as they tell candidates apart)."""
     def rank_fn(q):
         scores, best = {}, {}
+        weight_here = weight * separation(q["candidates"][:first]) if adaptive else weight
         for rank, c in enumerate(q["candidates"][:first]):
             if not c["sections"]:
                 scores[c["id"]], best[c["id"]] = -1.0, (0, 0)
                 continue
-            top = max(c["sections"], key=lambda s: s[2] + weight * s[3])
-            score = top[2] + weight * top[3]
-            scaled = max(0.0, min(1.0, (score + 1) / (2 + weight)))
+            top = max(c["sections"], key=lambda s: s[2] + weight_here * s[3])
+            score = top[2] + weight_here * top[3]
+            scaled = max(0.0, min(1.0, (score + 1) / (2 + weight_here)))
             scores[c["id"]] = (1 - rank_mix) * scaled + rank_mix * 60 / (60 + rank)
             best[c["id"]] = (top[0], top[1])
         ranking = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -77,6 +87,10 @@ def main():
         rows.append((f"weight {w}", reader(weight=w)))
     for mix in (0.25, 0.5, 0.75):
         rows.append((f"weight 1.0, rank mix {mix}", reader(rank_mix=mix)))
+    for w in (0.5, 1.0, 2.0):
+        rows.append((f"adaptive weight {w} x separation, rank mix 0.25", reader(weight=w, rank_mix=0.25, adaptive=True)))
+    for w, mix in ((0.25, 0.15), (0.5, 0.15), (1.0, 0.3)):
+        rows.append((f"weight {w}, rank mix {mix}", reader(weight=w, rank_mix=mix)))
     for first in (20, 50):
         rows.append((f"weight 1.0, first {first} candidates", reader(first=first)))
     for other in ("bm25_english", "first_stage", "semantic_text"):

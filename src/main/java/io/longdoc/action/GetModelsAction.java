@@ -2,6 +2,7 @@ package io.longdoc.action;
 
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelCatalog;
+import io.longdoc.model.ModelPlacement;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
 
@@ -53,8 +54,8 @@ public final class GetModelsAction {
         }
     }
 
-    /** One model as the node sees it at the time of the request; the attention kernel is known once it is loaded. */
-    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, ModelStats stats) {
+    /** One model as the node sees it at the time of the request; kernel and placement are known once it is loaded. */
+    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
         public boolean loaded() {
             return kernel.isPresent();
         }
@@ -116,6 +117,10 @@ public final class GetModelsAction {
             if (model.kernel().isPresent()) {
                 builder.field("attention");
                 model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);
+            }
+            if (model.placement().isPresent()) {
+                builder.field("placement");
+                model.placement().get().toXContent(builder, ToXContent.EMPTY_PARAMS);
             }
             builder.field("stats");
             model.stats().toXContent(builder, ToXContent.EMPTY_PARAMS);

@@ -24,6 +24,11 @@ public final class StoredFields {
     public static final String SECTION_VECTORS = "section_vectors";
     public static final String SUMMARY = "summary";
     public static final String SUMMARY_EMBEDDING = "summary_embedding";
+    /**
+     * extractive, abstractive (written by an LED summary model) or extractive_fallback (an abstractive pipeline's
+     * document past the summary's token or time budget).
+     */
+    public static final String SUMMARY_KIND = "summary_kind";
     /** How many tokens the text had (before any truncation). */
     public static final String TOKENS = "tokens";
     public static final String TRUNCATED = "truncated";
@@ -50,6 +55,7 @@ public final class StoredFields {
         fields.put(SECTION_VECTORS, Map.of("type", "binary", "doc_values", true));
         fields.put(SUMMARY, Map.of("type", "text"));
         fields.put(SUMMARY_EMBEDDING, vector);
+        fields.put(SUMMARY_KIND, Map.of("type", "keyword"));
         fields.put(TOKENS, Map.of("type", "integer"));
         fields.put(TRUNCATED, Map.of("type", "boolean"));
         fields.put(MODEL, Map.of("type", "keyword"));

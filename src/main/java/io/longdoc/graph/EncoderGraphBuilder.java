@@ -21,7 +21,10 @@ import java.util.List;
  * node (domain {@code longdoc}, version 1, imported by the model); projections, output projection, residuals and
  * LayerNorms stay as they are. Dense attention has no fused form and stays in standard ops.
  * <p>
- * With {@link Precision#INT8} every projection and feed-forward GEMM (Q/K/V, the global Q/K/V, attention output,
+ * With {@link Precision#FP16} weights and activations are float16 and the outputs are cast back to float32 at the
+ * end ({@link OnnxGraphWriter}); the inputs are int64 either way.
+ * <p>
+ * With {@link GemmPrecision#INT8} every projection and feed-forward GEMM (Q/K/V, the global Q/K/V, attention output,
  * intermediate, output) is an int8 GEMM with weights quantized per output channel ({@link QuantizedLinear}; the model
  * then imports {@code com.microsoft}, version 1); attention scores and context, LayerNorm, activations, embeddings and
  * the QA head stay fp32.
@@ -40,7 +43,7 @@ public final class EncoderGraphBuilder {
         checkShapes(weights);
         checkPattern(pattern, config);
 
-        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision(), int8Form);
+        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision(), options.gemms(), int8Form);
         String inputIds = g.input("input_ids", DataType.INT64, "batch", "sequence");
         String attentionMask = g.input("attention_mask", DataType.INT64, "batch", "sequence");
         String globalAttentionMask = g.input("global_attention_mask", DataType.INT64, "batch", "sequence");

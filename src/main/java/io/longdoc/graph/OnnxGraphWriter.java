@@ -24,6 +24,10 @@ import java.util.Map;
  * Appends standard-op nodes and constants to an ONNX graph, giving every value a unique name. A branch writer (the
  * body of an {@code If}) puts its nodes in its own graph but its constants in the root graph, which the branch sees
  * as outer scope; names stay unique across all of them.
+ * <p>
+ * Float values are written in the graph's {@link Precision}: weights, constants and casts to {@code FLOAT} become
+ * float16 in an fp16 graph, and its outputs are cast back to float32 at the edge. The few tensors fp16 cannot hold
+ * exactly ({@link #float32Weight}) stay float32 and must only meet other float32 values.
  */
 final class OnnxGraphWriter {
 
@@ -39,30 +43,38 @@ final class OnnxGraphWriter {
     private final GraphProto.Builder graph;
     private final OnnxGraphWriter root;
     private final int[] counter;
+    /** FLOAT or FLOAT16: the type of weights and activations. */
+    private final TensorProto.DataType floatType;
     private long initializerBytes;
     /** Opset imports besides the standard one, added by {@link #customOp} (root writer only). */
     private final Map<String, Integer> customDomains = new LinkedHashMap<>();
-    /** How {@link #linear} multiplies: fp32 MatMul, or an int8 GEMM in the given form. */
-    private final Precision precision;
+    /** How {@link #linear} multiplies: a MatMul in the graph's float type, or an int8 GEMM in the given form. */
+    private final GemmPrecision gemms;
     private final QuantizedLinear.Form int8Form;
 
     OnnxGraphWriter(String name) {
-        this(name, Precision.FP32, QuantizedLinear.DEFAULT_FORM);
+        this(name, Precision.FP32, GemmPrecision.FP32, QuantizedLinear.DEFAULT_FORM);
     }
 
-    OnnxGraphWriter(String name, Precision precision, QuantizedLinear.Form int8Form) {
+    OnnxGraphWriter(String name, Precision precision) {
+        this(name, precision, GemmPrecision.FP32, QuantizedLinear.DEFAULT_FORM);
+    }
+
+    OnnxGraphWriter(String name, Precision precision, GemmPrecision gemms, QuantizedLinear.Form int8Form) {
         this.graph = GraphProto.newBuilder().setName(name);
         this.root = this;
         this.counter = new int[1];
-        this.precision = precision;
+        this.floatType = precision == Precision.FP16 ? TensorProto.DataType.FLOAT16 : TensorProto.DataType.FLOAT;
+        this.gemms = gemms;
         this.int8Form = int8Form;
     }
 
     private OnnxGraphWriter(OnnxGraphWriter parent, String name) {
         this.root = parent.root;
         this.counter = parent.counter;
+        this.floatType = parent.floatType;
         this.graph = GraphProto.newBuilder().setName(fresh(name));
-        this.precision = parent.precision;
+        this.gemms = parent.gemms;
         this.int8Form = parent.int8Form;
     }
 
@@ -70,14 +82,14 @@ final class OnnxGraphWriter {
         return new OnnxGraphWriter(this, name);
     }
 
-    /** The finished body of a branch that yields one float tensor. */
+    /** The finished body of a branch that yields one float tensor (of the graph's precision). */
     GraphProto branchGraph(String output) {
         return branchGraph(output, TensorProto.DataType.FLOAT);
     }
 
-    /** The finished body of a branch that yields one tensor of the given type. */
+    /** The finished body of a branch that yields one tensor of the given type ({@code FLOAT}: the graph's precision). */
     GraphProto branchGraph(String output, TensorProto.DataType type) {
-        graph.addOutput(valueInfo(output, type, null));
+        graph.addOutput(valueInfo(output, activation(type), null));
         return graph.build();
     }
 
@@ -102,30 +114,49 @@ final class OnnxGraphWriter {
         return name;
     }
 
+    /** A graph output; a float one is float32 whatever the graph's precision (the cast back is added here). */
     void output(String value, String name, TensorProto.DataType type, String... dims) {
+        if (type == TensorProto.DataType.FLOAT && floatType != TensorProto.DataType.FLOAT) {
+            value = op("Cast", List.of(value), attr("to", (long) TensorProto.DataType.FLOAT.getNumber()));
+        }
         graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(name).addInput(value).addOutput(name));
         graph.addOutput(valueInfo(name, type, dims));
     }
 
-    /** A float initializer in the root graph under its own (unique) name, e.g. a weight. */
+    /** A float initializer (of the graph's precision) in the root graph under its own (unique) name, e.g. a weight. */
     String weight(String name, FloatTensor tensor) {
-        return floats(name, tensor.data(), tensor.shape());
+        return floats(name, floatType, tensor.data(), tensor.shape());
+    }
+
+    /**
+     * A float32 initializer whatever the graph's precision, for values float16 cannot hold (integers above 2048,
+     * magnitudes above 65504); whatever it meets must be float32 too.
+     */
+    String float32Weight(String name, FloatTensor tensor) {
+        return floats(name, TensorProto.DataType.FLOAT, tensor.data(), tensor.shape());
     }
 
     String floats(float[] values, int... shape) {
-        return floats(fresh("const"), values, shape);
+        return floats(fresh("const"), floatType, values, shape);
     }
 
-    private String floats(String name, float[] values, int... shape) {
-        root.initializerBytes += (long) values.length * Float.BYTES;
+    private String floats(String name, TensorProto.DataType type, float[] values, int... shape) {
+        int width = type == TensorProto.DataType.FLOAT16 ? 2 : Float.BYTES;
+        root.initializerBytes += (long) values.length * width;
         if (root.initializerBytes > MAX_INITIALIZER_BYTES) {
             throw new IllegalArgumentException("the weights exceed the 2 GB an ONNX model can hold without external data");
         }
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * width).order(ByteOrder.LITTLE_ENDIAN);
+        if (type == TensorProto.DataType.FLOAT16) {
+            for (float value : values) {
+                bytes.putShort(toFloat16(value));
+            }
+        } else {
+            bytes.asFloatBuffer().put(values);
+        }
         TensorProto.Builder tensor = TensorProto.newBuilder()
             .setName(name)
-            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .setDataType(type.getNumber())
             .setRawData(ByteString.copyFrom(bytes.array()));
         for (int dim : shape) {
             tensor.addDims(dim);
@@ -154,6 +185,21 @@ final class OnnxGraphWriter {
     String floatScalar(float value) {
         return floats(new float[] { value });
     }
+
+    /** A float32 scalar whatever the graph's precision, to meet a {@link #float32Weight}. */
+    String float32Scalar(float value) {
+        return floats(fresh("const"), TensorProto.DataType.FLOAT, new float[] { value });
+    }
+
+    /**
+     * Rounds to the nearest float16, clamping to its finite range: a mask value such as -1e9 must stay finite, or a
+     * row that sees no key would take the softmax of all -inf (NaN) instead of a uniform row.
+     */
+    static short toFloat16(float value) {
+        return Float.floatToFloat16(Math.max(-FLOAT16_MAX, Math.min(FLOAT16_MAX, value)));
+    }
+
+    static final float FLOAT16_MAX = 65504f;
 
     /** A 1-D int64 constant, the form shapes, axes and pads take. */
     String longs(long... values) {
@@ -267,7 +313,7 @@ final class OnnxGraphWriter {
      * int8 GEMM ({@link QuantizedLinear}).
      */
     String linear(String x, Linear linear, String name) {
-        return precision == Precision.INT8 ? QuantizedLinear.apply(this, int8Form, x, linear, name) : fp32Linear(x, linear, name);
+        return gemms == GemmPrecision.INT8 ? QuantizedLinear.apply(this, int8Form, x, linear, name) : fp32Linear(x, linear, name);
     }
 
     /**
@@ -277,7 +323,7 @@ final class OnnxGraphWriter {
     record Projection(String product, String bias) {}
 
     Projection projection(String x, Linear linear, String name) {
-        if (precision == Precision.INT8) {
+        if (gemms == GemmPrecision.INT8) {
             return new Projection(QuantizedLinear.apply(this, int8Form, x, linear, name), null);
         }
         return new Projection(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
@@ -366,8 +412,14 @@ final class OnnxGraphWriter {
         return op("Where", List.of(condition, ifTrue, ifFalse));
     }
 
+    /** Casts to {@code to}; {@code FLOAT} means the graph's precision (float16 in an fp16 graph). */
     String cast(String x, TensorProto.DataType to) {
-        return op("Cast", List.of(x), attr("to", (long) to.getNumber()));
+        return op("Cast", List.of(x), attr("to", (long) activation(to).getNumber()));
+    }
+
+    /** The graph's float type for {@code FLOAT}, any other type as it is. */
+    private TensorProto.DataType activation(TensorProto.DataType type) {
+        return type == TensorProto.DataType.FLOAT ? floatType : type;
     }
 
     String softmax(String x) {

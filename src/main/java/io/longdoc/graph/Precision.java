@@ -1,56 +1,32 @@
 package io.longdoc.graph;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The number format of the encoder's projection and feed-forward GEMMs (about 80 % of its multiply-adds). Attention,
- * LayerNorm, activations and embeddings stay fp32 in both.
+ * The float type of a compiled graph's weights and activations. Inputs (token ids, masks) are int64 and outputs stay
+ * float32 either way, so callers never see the difference.
  */
 public enum Precision {
-    /** Every weight and product in fp32. */
-    FP32("fp32"),
+    FP32,
     /**
-     * Dynamic int8 GEMMs: weights quantized per output channel when the graph is built, activations quantized per
-     * tensor on the fly by ONNX Runtime's own int8 ops ({@link QuantizedLinear}).
+     * Weights and activations in float16, for ONNX Runtime's CUDA execution provider (and the fused kernel's fp16
+     * path). What fp16 cannot hold stays float32: the seeded random-block keys (24-bit integers) and the outputs. The
+     * numerics that need more range are kept in float32 by the ops themselves: LayerNormalization's statistics
+     * ({@code stash_type} 1, the default), Softmax's and MatMul's accumulation in ONNX Runtime's CUDA kernels.
      */
-    INT8("int8");
+    FP16;
 
-    private final String label;
-
-    Precision(String label) {
-        this.label = label;
-    }
-
-    public String label() {
-        return label;
-    }
-
-    /** The spec values of {@code compile.quantize}: "none" (fp32, the default) or "int8". */
-    public static final List<String> SPEC_VALUES = List.of("none", "int8");
-
-    /** A {@code compile.quantize} value; an unknown one is an IllegalArgumentException naming it. */
-    public static Precision fromSpec(Object value) {
-        if (value == null || "none".equals(value)) {
-            return FP32;
+    public static Precision parse(String value) {
+        for (Precision precision : values()) {
+            if (precision.name().equalsIgnoreCase(value)) {
+                return precision;
+            }
         }
-        if ("int8".equals(value)) {
-            return INT8;
-        }
-        throw new IllegalArgumentException("[compile.quantize] must be one of " + SPEC_VALUES + ", got [" + value + "]");
-    }
-
-    /** fp32 or int8, as a bench option or a report column says it. */
-    public static Precision fromLabel(String label) {
-        return Arrays.stream(values())
-            .filter(p -> p.label.equals(label.toLowerCase(Locale.ROOT)))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("precision must be fp32 or int8, got [" + label + "]"));
+        throw new IllegalArgumentException("[compile.precision] must be one of [fp32, fp16], got [" + value + "]");
     }
 
     @Override
     public String toString() {
-        return label;
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * largest keys (equal keys: the lower block first), the candidates being blocks 1..B−2 that are not q−1, q or q+1.
  * So the r blocks are distinct, differ per layer and head, are reproducible from the seed, and a block's key does not
  * depend on n: only the candidate set does. The graph stores the keys of up to {@code maxTokens / b} blocks per
- * layer ([heads, maxBlocks, maxBlocks], exact in float) and picks with TopK.
+ * layer ([heads, maxBlocks, maxBlocks], exact in float32, which it stays in an fp16 graph) and picks with TopK.
  */
 final class RandomBlockKeys {
 
@@ -25,14 +25,14 @@ final class RandomBlockKeys {
      */
     static String draw(OnnxGraphWriter g, AttentionPattern.BlockSparse pattern, EncoderConfig config, int layer, String numBlocks) {
         int maxBlocks = (config.maxTokens() + pattern.blockSize() - 1) / pattern.blockSize();
-        String table = g.weight("layer." + layer + ".random_block_keys", table(pattern.seed(), layer, config.numHeads(), maxBlocks));
+        String table = g.float32Weight("layer." + layer + ".random_block_keys", table(pattern.seed(), layer, config.numHeads(), maxBlocks));
         String last = g.sub(numBlocks, g.longs(1));
         String rows = g.range(g.longScalar(1), g.squeeze(last));
         String keys = g.slice(g.slice(table, 1, g.longs(1), last), 2, g.longs(0), numBlocks);
         String blocks = g.range(g.longScalar(0), g.squeeze(numBlocks));
         String inside = g.op("And", List.of(g.op("Greater", List.of(blocks, g.longs(0))), g.op("Less", List.of(blocks, last))));
         String farEnough = g.op("Greater", List.of(g.op("Abs", List.of(g.sub(blocks, g.unsqueeze(rows, 1)))), g.longs(1)));
-        String candidateKeys = g.where(g.op("And", List.of(inside, farEnough)), keys, g.floatScalar(-1));
+        String candidateKeys = g.where(g.op("And", List.of(inside, farEnough)), keys, g.float32Scalar(-1));
         return g.topKIndices(candidateKeys, g.longs(pattern.randomBlocks()), -1);
     }
 

@@ -5,6 +5,12 @@ import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelId;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.HiddenStates;
+import io.longdoc.summary.AbstractiveSummarizer;
+import io.longdoc.summary.AbstractiveSummary;
+import io.longdoc.summary.LedSummaryModel;
+import io.longdoc.summary.SummaryBudget;
+import io.longdoc.summary.SummaryKind;
+import io.longdoc.summary.SummaryModels;
 import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
 
@@ -14,7 +20,10 @@ import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.cluster.metadata.ProjectId;
+import org.elasticsearch.core.Releasable;
+import org.elasticsearch.core.TimeValue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +59,16 @@ public final class LongDocProcessor extends AbstractProcessor {
     private final List<String> globalFields;
     private final TokenLimit tokenLimit;
     private final SectionVectors sections; // null: embedding only
+    private final AbstractiveOptions abstractive; // null: the extractive summary only
     private final ModelRegistry registry;
+    private final SummaryModels summaryModels;
     private final Supplier<ExecutorService> executor;
+
+    /**
+     * {@code "summary": "abstractive"}: the LED model that writes the summary and the budget of one document, past
+     * which the extractive summary stays and {@code summary_kind} says so.
+     */
+    record AbstractiveOptions(String modelId, SummaryBudget budget) {}
 
     LongDocProcessor(
         String tag,
@@ -63,11 +80,15 @@ public final class LongDocProcessor extends AbstractProcessor {
         List<String> globalFields,
         TokenLimit tokenLimit,
         SectionVectors sections,
+        AbstractiveOptions abstractive,
         ModelRegistry registry,
+        SummaryModels summaryModels,
         Supplier<ExecutorService> executor
     ) {
         super(tag, description);
         this.sections = sections;
+        this.abstractive = abstractive;
+        this.summaryModels = summaryModels;
         this.field = field;
         this.targetField = targetField;
         this.modelId = modelId;
@@ -196,10 +217,44 @@ public final class LongDocProcessor extends AbstractProcessor {
             for (Map.Entry<String, Object> field : sections.fields(text, encoded, bodyRows).entrySet()) {
                 document.setFieldValue(StoredFields.under(targetField, field.getKey()), field.getValue());
             }
+            if (abstractive != null) {
+                writeAbstractiveSummary(document, text, model);
+            } else if (document.hasField(StoredFields.under(targetField, StoredFields.SUMMARY))) {
+                document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE.fieldValue());
+            }
         }
         document.setFieldValue(StoredFields.under(targetField, StoredFields.TOKENS), tokens.textTokens());
         document.setFieldValue(StoredFields.under(targetField, StoredFields.TRUNCATED), truncated);
         document.setFieldValue(StoredFields.under(targetField, StoredFields.MODEL), modelId);
+    }
+
+    /**
+     * Replaces the extractive summary by the LED model's, its embedding by the embedding model's vector of the new
+     * text; past the budget the extractive summary stays. Either way {@code summary_kind} says which it is.
+     */
+    private void writeAbstractiveSummary(IngestDocument document, String text, LoadedModel model) throws Exception {
+        LedSummaryModel led = summaryModels.load(abstractive.modelId());
+        AbstractiveSummarizer summarizer = led.summarizer(led.generation(), System::nanoTime);
+        long[] ids = summarizer.tokenize(text);
+        int reserved = Math.min(ids.length, abstractive.budget().maxInputTokens());
+        AbstractiveSummary summary;
+        Releasable memory;
+        try {
+            memory = summaryModels.reserve(led, reserved, led.generation(), "an abstractive summary of " + reserved + " tokens by model [" + abstractive.modelId() + "]");
+        } catch (IllegalArgumentException neverFits) {
+            // more than the node's whole budget: like a document past the token budget (a full budget now is a 429)
+            document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE_FALLBACK.fieldValue());
+            return;
+        }
+        try (memory) {
+            summary = summarizer.summarize(ids, abstractive.budget());
+        }
+        if (summary.kind() == SummaryKind.ABSTRACTIVE) {
+            document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY), summary.text());
+            TokenizedText summaryTokens = model.tokenize(summary.text()).truncate(model.spec().maxTokens());
+            document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_EMBEDDING), asList(model.encode(summaryTokens).embedding()));
+        }
+        document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), summary.kind().fieldValue());
     }
 
     /** Ingest documents hold only JSON-like values (lists, not arrays), so that _simulate and copies work. */
@@ -257,10 +312,17 @@ public final class LongDocProcessor extends AbstractProcessor {
     public static final class Factory implements Processor.Factory {
 
         private final ModelRegistry registry;
+        private final SummaryModels summaryModels;
         private final Supplier<ExecutorService> executor;
 
         public Factory(ModelRegistry registry, Supplier<ExecutorService> executor) {
+            this(registry, null, executor);
+        }
+
+        /** @param summaryModels the LED models for {@code "summary": "abstractive"} (null: not available) */
+        public Factory(ModelRegistry registry, SummaryModels summaryModels, Supplier<ExecutorService> executor) {
             this.registry = registry;
+            this.summaryModels = summaryModels;
             this.executor = executor;
         }
 
@@ -292,13 +354,63 @@ public final class LongDocProcessor extends AbstractProcessor {
             SectionVectors sections = withSections
                 ? new SectionVectors(new Sectioner(SECTION_MIN_TOKENS, SECTION_MAX_TOKENS), new ExtractiveSummary(summarySections, SUMMARY_LAMBDA))
                 : null;
+            AbstractiveOptions abstractive = readAbstractive(tag, config, withSections);
             try {
                 ModelId.validate(modelId);
                 registry.spec(modelId); // exists and has a valid spec; loading waits for the first document
             } catch (ElasticsearchException | IllegalArgumentException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model_id", e.getMessage());
             }
-            return new LongDocProcessor(tag, description, field, targetField, modelId, ignoreMissing, globalFields, tokenLimit, sections, registry, executor);
+            return new LongDocProcessor(
+                tag, description, field, targetField, modelId, ignoreMissing, globalFields, tokenLimit, sections, abstractive, registry, summaryModels, executor
+            );
+        }
+
+        /**
+         * {@code summary} ("extractive", the default, or "abstractive"), and for "abstractive" {@code summary_model}
+         * (an LED folder under config/longdoc/models), {@code summary_max_tokens} and {@code summary_timeout}. The
+         * abstractive summary needs {@code sections}: its fallback is the extractive summary they give.
+         */
+        private AbstractiveOptions readAbstractive(String tag, Map<String, Object> config, boolean withSections) {
+            String summary = ConfigurationUtils.readStringProperty(TYPE, tag, config, "summary", "extractive");
+            String summaryModel = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "summary_model");
+            int maxTokens = ConfigurationUtils.readIntProperty(TYPE, tag, config, "summary_max_tokens", 16384);
+            String timeout = ConfigurationUtils.readStringProperty(TYPE, tag, config, "summary_timeout", "60s");
+            if (summary.equals("extractive")) {
+                if (summaryModel != null) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_model", "is only read with [summary] [abstractive]");
+                }
+                return null;
+            }
+            if (summary.equals("abstractive") == false) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary", "must be [extractive] or [abstractive], got [" + summary + "]");
+            }
+            if (withSections == false) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary", "[abstractive] needs [sections] true: its fallback is the extractive summary");
+            }
+            if (summaryModel == null) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_model", "is required with [summary] [abstractive]");
+            }
+            if (summaryModels == null) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary", "abstractive summaries are not available on this node");
+            }
+            if (maxTokens < 2) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_max_tokens", "must be at least 2, got [" + maxTokens + "]");
+            }
+            TimeValue time;
+            SummaryBudget budget;
+            try {
+                time = TimeValue.parseTimeValue(timeout, "summary_timeout");
+                budget = new SummaryBudget(maxTokens, Duration.ofNanos(time.nanos()));
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_timeout", e.getMessage());
+            }
+            try {
+                summaryModels.check(summaryModel);
+            } catch (ElasticsearchException | IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_model", e.getMessage());
+            }
+            return new AbstractiveOptions(summaryModel, budget);
         }
 
         /** Field names, none of them blank or the body's own field (whose text would then be read twice). */

@@ -4,6 +4,7 @@ import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.GraphOptions;
+import io.longdoc.graph.Precision;
 import io.longdoc.graph.importer.HuggingFaceCheckpointImporter;
 import io.longdoc.graph.importer.ImportedModel;
 import io.longdoc.graph.importer.Longify;
@@ -32,8 +33,11 @@ final class GraphCompilation {
         };
     }
 
-    /** @param fused emit the onnx-ops {@code longdoc.SparseAttention} node instead of standard-op attention */
-    static byte[] compile(ModelSpec spec, Path folder, boolean fused) throws IOException {
+    /**
+     * @param fused     emit the onnx-ops {@code longdoc.SparseAttention} node instead of standard-op attention
+     * @param precision the session's precision ({@link SessionPrecision}), which may differ from the spec's
+     */
+    static byte[] compile(ModelSpec spec, Path folder, boolean fused, Precision precision) throws IOException {
         CompileSpec compile = spec.compile();
         ImportedModel imported = switch (compile.weights()) {
             case ONNX_EXPORT -> OnnxExportImporter.importFile(folder.resolve(spec.modelFile()));
@@ -56,6 +60,6 @@ final class GraphCompilation {
                     + " tokens; set [compile.longify] to extend them"
             );
         }
-        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, compile.quantize()));
+        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, precision, compile.quantize()));
     }
 }

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtException;
 import org.elasticsearch.core.Releasable;
 import io.longdoc.runtime.Encoder;
 import io.longdoc.runtime.HiddenStates;
-import io.longdoc.runtime.InferenceBudget;
+import io.longdoc.runtime.PassAdmission;
 import io.longdoc.runtime.SpanLogits;
 import io.longdoc.text.TokenizedPair;
 import io.longdoc.text.TokenizedText;
@@ -19,10 +19,20 @@ public final class LoadedModel implements AutoCloseable {
     private final Encoder encoder;
     private final ModelStats stats;
     private final AttentionKernel attentionKernel;
-    private final InferenceBudget budget;
+    private final PassAdmission admission;
+    private final ModelPlacement placement;
 
-    LoadedModel(ModelSpec spec, Tokenizer tokenizer, Encoder encoder, ModelStats stats, AttentionKernel attentionKernel, InferenceBudget budget) {
-        this.budget = budget;
+    LoadedModel(
+        ModelSpec spec,
+        Tokenizer tokenizer,
+        Encoder encoder,
+        ModelStats stats,
+        AttentionKernel attentionKernel,
+        PassAdmission admission,
+        ModelPlacement placement
+    ) {
+        this.admission = admission;
+        this.placement = placement;
         this.spec = spec;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
@@ -32,6 +42,11 @@ public final class LoadedModel implements AutoCloseable {
 
     public AttentionKernel attentionKernel() {
         return attentionKernel;
+    }
+
+    /** Where the model runs: provider, device, precision, and why anything runs other than as asked. */
+    public ModelPlacement placement() {
+        return placement;
     }
 
     public ModelSpec spec() {
@@ -61,7 +76,7 @@ public final class LoadedModel implements AutoCloseable {
             throw new IllegalArgumentException("model [" + spec.id() + "] has no question-answering head (qa_outputs)");
         }
         checkFits(ids.length);
-        try (Releasable memory = budget.reserve(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
+        try (Releasable admitted = admission.admit(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
             long start = System.nanoTime();
             SpanLogits logits = encoder.spanLogits(ids, globalMask);
             stats.recordInference(1, ids.length, System.nanoTime() - start);
@@ -93,7 +108,7 @@ public final class LoadedModel implements AutoCloseable {
      */
     public Encoding encode(long[] ids, long[] globalMask) throws OrtException {
         checkFits(ids.length);
-        try (Releasable memory = budget.reserve(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
+        try (Releasable admitted = admission.admit(MemoryEstimate.bytes(spec, attentionKernel, ids.length), "a forward pass of " + ids.length + " tokens through model [" + spec.id() + "]")) {
             long start = System.nanoTime();
             HiddenStates hidden = encoder.encode(ids, globalMask);
             float[] vector = switch (spec.pooling()) {

@@ -97,12 +97,26 @@ public final class ModelCatalog {
         }
     }
 
+    /** A Hugging Face LED folder (config.json with model_type led), which the summary models use instead of a spec. */
+    private static boolean isLedCheckpoint(Path folder) {
+        try (InputStream in = Files.newInputStream(folder.resolve("config.json"))) {
+            Object type = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(org.elasticsearch.xcontent.XContentType.JSON.xContent(), in, false)
+                .get("model_type");
+            return "led".equals(type);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private static Entry read(Path folder, Location location) {
         String id = folder.getFileName().toString();
         Path specFile = folder.resolve(ModelSpec.FILE_NAME);
         try (InputStream in = Files.newInputStream(specFile)) {
             return new Entry(id, location, folder, ModelSpec.parse(in, id), null);
         } catch (java.nio.file.NoSuchFileException e) {
+            if (isLedCheckpoint(folder)) {
+                return new Entry(id, location, folder, null, "an LED summary model: name it in [summary_model] of long_doc, not as an embedding model");
+            }
             return new Entry(id, location, folder, null, "no " + ModelSpec.FILE_NAME + " in the model folder");
         } catch (Exception e) {
             return new Entry(id, location, folder, null, e.getMessage());

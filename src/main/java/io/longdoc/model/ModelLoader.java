@@ -1,12 +1,16 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 import io.longdoc.runtime.Encoder;
+import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.ExecutionProviderUnavailableException;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
 import io.longdoc.runtime.OrtUnavailableException;
+import io.longdoc.runtime.PassAdmission;
+import io.longdoc.runtime.ProviderSelection;
 import io.longdoc.text.Tokenizer;
 
 import org.apache.logging.log4j.LogManager;
@@ -15,12 +19,15 @@ import org.elasticsearch.rest.RestStatus;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Turns a model folder into a running model: checks its files, loads the tokenizer, compiles the graph (or finds it in
- * the cache) and opens it with the fused kernel, falling back to standard ops with the reason. Every failure becomes
+ * the cache) in the session's precision ({@link SessionPrecision}) and opens it with the fused kernel — on CUDA only
+ * once the kernel is known to run there ({@link OrtRuntime#fusedOpPlacement}) — falling back to standard ops with the
+ * reason. Where it runs is reported per model ({@link ModelPlacement}). Every failure becomes
  * a {@link ModelLoadException} (400, or 500 when the node's disk is at fault) whose message quotes no absolute path.
  */
 final class ModelLoader {
@@ -70,11 +77,14 @@ final class ModelLoader {
             throw loadFailure(entry, "tokenizer [" + tokenizerFile.getFileName() + "] is unreadable: ", e);
         }
         try {
+            ProviderSelection.Result provider = runtime.providerSelection();
+            PassAdmission admission = runtime.admission(budget);
             if (spec.compile() == null) {
                 Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(modelFile), spec.dims());
-                return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.AS_EXPORTED, budget);
+                ModelPlacement placement = placement(provider, "as_exported", false, providerReasons(provider));
+                return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.AS_EXPORTED, admission, placement);
             }
-            return openCompiled(entry, tokenizer, stats);
+            return openCompiled(entry, tokenizer, stats, provider, admission);
         } catch (ModelLoadException | OrtUnavailableException | ExecutionProviderUnavailableException e) {
             tokenizer.close();
             throw e;
@@ -89,17 +99,38 @@ final class ModelLoader {
      * asks for it and the library registers, otherwise with standard ops — the fallback is logged once per load and
      * shown in the model's stats.
      */
-    private LoadedModel openCompiled(ModelCatalog.Entry entry, Tokenizer tokenizer, ModelStats stats) throws Exception {
+    private LoadedModel openCompiled(
+        ModelCatalog.Entry entry,
+        Tokenizer tokenizer,
+        ModelStats stats,
+        ProviderSelection.Result provider,
+        PassAdmission admission
+    ) throws Exception {
         ModelSpec spec = entry.spec();
+        SessionPrecision.Choice choice;
+        try {
+            choice = SessionPrecision.choose(spec.compile().precision(), provider);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(spec.id(), e.getMessage(), null);
+        }
+        Precision precision = choice.precision();
+        List<String> reasons = providerReasons(provider);
+        if (choice.fallbackReason() != null) {
+            reasons.add(choice.fallbackReason());
+        }
         String fallback = null;
         if (spec.compile().fused()) {
             // the library check registers it, which needs the runtime loaded; the provider says which library
-            fallback = opsLibrary.unavailableReason(runtime.executionProvider()).orElse(null);
+            fallback = opsLibrary.unavailableReason(provider.provider()).orElse(null);
+            if (fallback == null) {
+                // on CUDA: the op must run there, not silently on the CPU (standard ops on the GPU beat that)
+                fallback = runtime.fusedOpPlacement(opsLibrary, precision).orElse(null);
+            }
             if (fallback == null) {
                 try {
-                    Path graph = compiled(entry, true);
+                    Path graph = compiled(entry, true, precision);
                     Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
-                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, budget);
+                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, admission, placement(provider, reported(precision, spec), true, reasons));
                 } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
                     if (e instanceof ModelLoadException m && m.status() != RestStatus.BAD_REQUEST) {
                         throw m; // the node's fault (its disk): the standard graph would fail the same way
@@ -109,19 +140,53 @@ final class ModelLoader {
             }
             logger.warn("model [{}] runs its attention with standard ONNX ops instead of the fused kernel: {}", spec.id(), fallback);
         }
-        Path graph = compiled(entry, false);
+        Path graph = compiled(entry, false, precision);
         Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
-        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), budget);
+        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), admission, placement(provider, reported(precision, spec), false, reasons));
     }
 
-    private Path compiled(ModelCatalog.Entry entry, boolean fused) {
+    /** Why {@code auto} runs models on the CPU, as a list the model's other reasons join. */
+    private static List<String> providerReasons(ProviderSelection.Result provider) {
+        List<String> reasons = new ArrayList<>();
+        if (provider.reason() != null) {
+            reasons.add("longdoc.execution_provider is [auto] and models run on the CPU: " + provider.reason());
+        }
+        return reasons;
+    }
+
+    private ModelPlacement placement(ProviderSelection.Result provider, String precision, boolean fusedOp, List<String> reasons) {
+        String name = provider.provider().toString();
+        String device = provider.provider() == ExecutionProvider.CUDA ? "cuda:" + runtime.cudaDeviceId() : "cpu";
+        return new ModelPlacement(name, device, precision, fusedOp ? name : null, reasons);
+    }
+
+    /** The precision the model's placement reports: int8 when its GEMMs are, else the graph's float type. */
+    static String reported(Precision precision, ModelSpec spec) {
+        return spec.compile().quantize() == GemmPrecision.INT8 ? GemmPrecision.INT8.label() : precision.toString();
+    }
+
+    /**
+     * The variant names the cache key's graph: fused or standard, the precision when it is not fp32, and int8 when
+     * the GEMMs are.
+     */
+    static String variant(boolean fused, Precision precision) {
+        return variant(fused, precision, GemmPrecision.FP32);
+    }
+
+    static String variant(boolean fused, Precision precision, GemmPrecision gemms) {
+        String layout = fused ? "fused" : "standard";
+        String withPrecision = precision == Precision.FP32 ? layout : layout + "-" + precision;
+        return gemms == GemmPrecision.FP32 ? withPrecision : withPrecision + "-" + gemms.label();
+    }
+
+    private Path compiled(ModelCatalog.Entry entry, boolean fused, Precision precision) {
         ModelSpec spec = entry.spec();
         try {
             return compiledModels.getOrCompile(
                 spec,
-                variant(spec, fused),
+                variant(fused, precision, spec.compile().quantize()),
                 GraphCompilation.weightFiles(spec, entry.folder()),
-                () -> GraphCompilation.compile(spec, entry.folder(), fused)
+                () -> GraphCompilation.compile(spec, entry.folder(), fused, precision)
             );
         } catch (CompiledModelCache.StoreException e) {
             logger.warn(() -> "model [" + entry.id() + "] could not be loaded", e);
@@ -129,13 +194,6 @@ final class ModelLoader {
         } catch (Exception | OutOfMemoryError e) {
             throw loadFailure(entry, "its weights could not be compiled into a graph: ", e);
         }
-    }
-
-    /** The cache's name for a graph form: the attention kernel, and the precision when it is not fp32. */
-    static String variant(ModelSpec spec, boolean fused) {
-        String kernel = fused ? "fused" : "standard";
-        Precision precision = spec.compile().quantize();
-        return precision == Precision.FP32 ? kernel : kernel + "-" + precision.label();
     }
 
     /**

@@ -86,6 +86,11 @@ public final class ModelRegistry implements AutoCloseable {
         return Optional.ofNullable(loaded.get(id)).map(LoadedModel::attentionKernel);
     }
 
+    /** Where a loaded model runs ({@link ModelPlacement}); empty when it is not loaded. */
+    public Optional<ModelPlacement> placement(String id) {
+        return Optional.ofNullable(loaded.get(id)).map(LoadedModel::placement);
+    }
+
     public ModelStats stats(String id) {
         return stats.computeIfAbsent(id, k -> new ModelStats());
     }

@@ -88,11 +88,14 @@ public record ModelSpec(
     public static final String AS_EXPORTED = "as_exported";
 
     /**
-     * The precision of the model's GEMMs: "fp32" or "int8" for a compiled graph ({@code compile.quantize}), "as_exported"
-     * for a ready ONNX file, which longdoc runs as it is and does not look inside.
+     * The precision the spec asks for: "int8" ({@code compile.quantize}), else the graph's float type ("fp32", "fp16";
+     * the model's placement says what a node runs), or "as_exported" for a ready ONNX file, which longdoc runs as it is.
      */
     public String precision() {
-        return compile == null ? AS_EXPORTED : compile.quantize().label();
+        if (compile == null) {
+            return AS_EXPORTED;
+        }
+        return compile.quantize() == io.longdoc.graph.GemmPrecision.INT8 ? compile.quantize().label() : compile.precision().toString();
     }
 
     @Override

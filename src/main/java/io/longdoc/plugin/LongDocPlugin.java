@@ -10,6 +10,7 @@ import io.longdoc.model.ModelRegistry;
 import io.longdoc.rest.RestLoadModelAction;
 import io.longdoc.rest.RestModelsAction;
 import io.longdoc.runtime.InferenceBudget;
+import io.longdoc.summary.SummaryModels;
 import io.longdoc.runtime.NativeLibraries;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
@@ -56,6 +57,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
     private volatile ThreadPool threadPool;
     private OrtRuntime runtime;
     private ModelRegistry registry;
+    private SummaryModels summaryModels;
     private volatile QaServices qaServices;
 
     public LongDocPlugin(Settings settings) {
@@ -162,7 +164,8 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(LongDocProcessor.TYPE, new LongDocProcessor.Factory(registry(parameters.env), inferenceExecutor()));
+        ModelRegistry models = registry(parameters.env);
+        return Map.of(LongDocProcessor.TYPE, new LongDocProcessor.Factory(models, summaryModels, inferenceExecutor()));
     }
 
     /** {@code getRestHandlers}, whose signature differs across 9.x, is in {@link CompatActionPlugin}. */
@@ -193,17 +196,21 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             runtime = new OrtRuntime(
                 LongDocSettings.INTRA_OP_THREADS.get(settings),
                 LongDocSettings.EXECUTION_PROVIDER.get(settings),
-                LongDocSettings.CUDA_DEVICE_ID.get(settings)
+                LongDocSettings.cuda(settings)
             );
+            InferenceBudget budget = new InferenceBudget(LongDocSettings.INFERENCE_MEMORY_BUDGET.get(settings).getBytes());
+            Path operatorModels = environment.configDir().resolve(NAME).resolve("models");
             registry = new ModelRegistry(
                 pluginDir.resolve("models"),
-                environment.configDir().resolve(NAME).resolve("models"),
+                operatorModels,
                 LongDocSettings.DEFAULT_MODEL.get(settings),
                 runtime,
                 compiledModelsDir(environment),
                 OpsLibrary.bundled(pluginDir),
-                new InferenceBudget(LongDocSettings.INFERENCE_MEMORY_BUDGET.get(settings).getBytes())
+                budget
             );
+            // LED summary models share the runtime and the memory budget; compiled graphs pass through the data path
+            summaryModels = new SummaryModels(operatorModels, runtime, OpsLibrary.bundled(pluginDir), budget, compiledModelsDir(environment));
         }
         return registry;
     }
@@ -217,6 +224,9 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
     public void close() {
         if (registry != null) {
             registry.close();
+        }
+        if (summaryModels != null) {
+            summaryModels.close();
         }
         if (runtime != null) {
             runtime.close();

@@ -1,9 +1,12 @@
 package io.longdoc.plugin;
 
 import io.longdoc.model.ModelId;
+import io.longdoc.runtime.CudaSettings;
+import io.longdoc.runtime.DeviceMemoryLimit;
 import io.longdoc.runtime.ExecutionProviderSetting;
 
 import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
@@ -57,6 +60,34 @@ public final class LongDocSettings {
 
     /** The CUDA device models run on when the provider is CUDA (CUDA's numbering, as nvidia-smi lists them by default). */
     public static final Setting<Integer> CUDA_DEVICE_ID = Setting.intSetting("longdoc.cuda.device_id", 0, 0, Setting.Property.NodeScope);
+
+    /**
+     * Forward passes that run on the GPU at once, across the node's models, when models run on CUDA; further passes
+     * wait for a slot. More than one lets one pass's transfers and host work overlap another's kernels.
+     */
+    public static final Setting<Integer> CUDA_CONCURRENT_PASSES = Setting.intSetting(
+        "longdoc.cuda.concurrent_passes",
+        CudaSettings.DEFAULT_CONCURRENT_PASSES,
+        1,
+        Setting.Property.NodeScope
+    );
+
+    /**
+     * GPU memory forward passes may use at once when models run on CUDA, by each pass's estimate: a size, or a share of
+     * the device's memory free when the runtime starts ({@link DeviceMemoryLimit}); over it a pass gets a 429, a pass
+     * that could never fit a 400.
+     */
+    public static final Setting<DeviceMemoryLimit> CUDA_MEMORY_BUDGET = new Setting<>(
+        DeviceMemoryLimit.SETTING,
+        DeviceMemoryLimit.DEFAULT,
+        DeviceMemoryLimit::parse,
+        Setting.Property.NodeScope
+    );
+
+    /** The node's {@code longdoc.cuda.*} settings together. */
+    public static CudaSettings cuda(Settings settings) {
+        return new CudaSettings(CUDA_DEVICE_ID.get(settings), CUDA_CONCURRENT_PASSES.get(settings), CUDA_MEMORY_BUDGET.get(settings));
+    }
 
     /**
      * Native memory that forward passes may use at once (ONNX Runtime allocates outside the heap, where Elasticsearch's
@@ -128,6 +159,8 @@ public final class LongDocSettings {
             EXECUTION_PROVIDER,
             EXECUTION_PROVIDER_DEPRECATED,
             CUDA_DEVICE_ID,
+            CUDA_CONCURRENT_PASSES,
+            CUDA_MEMORY_BUDGET,
             QA_MAX_CANDIDATES,
             QA_SPAN_TOKEN_BUDGET,
             QA_MODEL_LOAD_WAIT,

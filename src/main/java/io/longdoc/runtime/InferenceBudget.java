@@ -7,31 +7,43 @@ import org.elasticsearch.core.Releasable;
  * The node's budget of native memory for forward passes. Each pass reserves its estimate before it runs and
  * releases it after; a pass that does not fit now is rejected with a 429 (retry later), one that could never fit
  * with a 400. ONNX Runtime allocates outside the Java heap, where no circuit breaker sees it: this is that breaker.
+ * On a CUDA node a second budget of the same kind accounts the GPU's memory ({@code longdoc.cuda.memory_budget}).
  */
 public final class InferenceBudget {
 
     public static final InferenceBudget UNLIMITED = new InferenceBudget(Long.MAX_VALUE);
 
+    public static final String HOST_SETTING = "longdoc.inference.memory_budget";
+
     private final long budgetBytes;
+    /** The setting that sets the budget and the memory it counts, for the messages. */
+    private final String setting;
+    private final String memory;
     private long reservedBytes;
 
     public InferenceBudget(long budgetBytes) {
+        this(budgetBytes, HOST_SETTING, "inference memory");
+    }
+
+    public InferenceBudget(long budgetBytes, String setting, String memory) {
         if (budgetBytes <= 0) {
-            throw new IllegalArgumentException("the inference memory budget must be positive, got " + budgetBytes);
+            throw new IllegalArgumentException("the " + memory + " budget must be positive, got " + budgetBytes);
         }
         this.budgetBytes = budgetBytes;
+        this.setting = setting;
+        this.memory = memory;
     }
 
     /** Reserves {@code bytes} for {@code what}; close the result when the pass is done. */
     public synchronized Releasable reserve(long bytes, String what) {
         if (bytes > budgetBytes) {
-            throw new IllegalArgumentException(what + " needs about " + mb(bytes) + " MB of inference memory, more than the node's whole budget of "
-                + mb(budgetBytes) + " MB (longdoc.inference.memory_budget); send fewer tokens");
+            throw new IllegalArgumentException(what + " needs about " + mb(bytes) + " MB of " + memory + ", more than the node's whole budget of "
+                + mb(budgetBytes) + " MB (" + setting + "); send fewer tokens");
         }
         if (reservedBytes + bytes > budgetBytes) {
-            throw new EsRejectedExecutionException(what + " needs about " + mb(bytes) + " MB of inference memory but "
+            throw new EsRejectedExecutionException(what + " needs about " + mb(bytes) + " MB of " + memory + " but "
                 + mb(budgetBytes - reservedBytes) + " MB of the node's " + mb(budgetBytes)
-                + " MB budget (longdoc.inference.memory_budget) are free now; retry later", false);
+                + " MB budget (" + setting + ") are free now; retry later", false);
         }
         reservedBytes += bytes;
         boolean[] released = new boolean[1];

@@ -26,15 +26,7 @@ final class CandidateLoader {
     /** A candidate as read from the index. */
     record Loaded(String text, List<StoredSection> sections) {
         SectionMatcher.Candidate forMatcher() {
-            List<String> texts = new ArrayList<>(sections.size());
-            List<StoredSection> inText = new ArrayList<>(sections.size());
-            for (StoredSection section : sections) {
-                if (text != null && section.end() <= text.length()) {
-                    inText.add(section);
-                    texts.add(text.substring(section.start(), section.end()));
-                }
-            }
-            return new SectionMatcher.Candidate(inText, texts);
+            return SectionMatcher.Candidate.of(text, sections);
         }
     }
 

@@ -22,25 +22,25 @@ import java.util.Map;
 public final class LongDocQaQuery extends Query implements AnswerSource {
 
     /** Reciprocal-rank constant, as Elasticsearch's RRF uses by default. */
-    static final int RANK_CONSTANT = 60;
+    static final int RANK_CONSTANT = QaScoring.RANK_CONSTANT;
 
     private final QaRequest request;
     private final List<Query> firstStages;
     private final int firstStageSize;
     private final int candidates;
-    private final QaScoreMode scoreMode;
+    private final QaScoring scoring;
     private final CandidateLoader loader;
     private final CandidateReader reader;
     /** The reads of the last rewrite, by top-level doc id: for explain and the answers fetch phase. */
     private final Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
 
-    LongDocQaQuery(QaRequest request, List<Query> firstStages, int firstStageSize, int candidates, QaScoreMode scoreMode,
+    LongDocQaQuery(QaRequest request, List<Query> firstStages, int firstStageSize, int candidates, QaScoring scoring,
                    CandidateLoader loader, CandidateReader reader) {
         this.request = request;
         this.firstStages = List.copyOf(firstStages);
         this.firstStageSize = firstStageSize;
         this.candidates = candidates;
-        this.scoreMode = scoreMode;
+        this.scoring = scoring;
         this.loader = loader;
         this.reader = reader;
     }
@@ -71,7 +71,7 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
         ScoreDoc[] scored = new ScoreDoc[ranked.size()];
         for (int rank = 0; rank < ranked.size(); rank++) {
             double readerScore = rank < read ? reads.get(rank).score() : Double.NaN;
-            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) score(scoreMode, rank, readerScore));
+            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) scoring.score(rank, readerScore));
             if (rank < read) {
                 signals.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score));
             }
@@ -79,7 +79,7 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
         String stage = firstStages.size() == 1 ? firstStages.get(0).getClass().getSimpleName() : "kNN and BM25 fused by reciprocal rank, k = " + RANK_CONSTANT;
         return new ExplainedDocsQuery(new KnnScoreDocQuery(scored, searcher.getIndexReader()), doc -> {
             QaSignals hit = signals.get(doc);
-            return hit == null ? null : hit.explain(scoreMode, stage);
+            return hit == null ? null : hit.explain(scoring, stage);
         });
     }
 
@@ -87,18 +87,6 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
     @Override
     public QaSignals signals(int doc) {
         return signals.get(doc);
-    }
-
-    /**
-     * A hit's final score from its first-stage rank and its reader score in [0, 1] (NaN: not read). Read hits score
-     * in [1, 2]; the others {@code rankScore / 2}, in (0, 0.5], so they keep their first-stage order below.
-     */
-    static double score(QaScoreMode mode, int rank, double readerScore) {
-        double rankScore = (double) RANK_CONSTANT / (RANK_CONSTANT + rank);
-        if (Double.isNaN(readerScore)) {
-            return rankScore / 2;
-        }
-        return 1 + (mode == QaScoreMode.READER ? readerScore : (readerScore + rankScore) / 2);
     }
 
     /** The first stage's hits, best first: one query's top hits, or two fused by reciprocal rank. */

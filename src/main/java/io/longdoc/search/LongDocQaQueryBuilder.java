@@ -42,18 +42,18 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
     private final int firstStageSize;
     private final FirstStage firstStage;
     private final QueryBuilder query; // the user's own first stage; null: firstStage
-    private final QaScoreMode scoreMode;
+    private final QaScoring scoring;
     private final Supplier<QaServices> services;
     private final Supplier<QaRequest> pending; // set while the question is being encoded
 
     LongDocQaQueryBuilder(QaRequest request, int candidates, int firstStageSize, FirstStage firstStage, QueryBuilder query,
-                          QaScoreMode scoreMode, Supplier<QaServices> services, Supplier<QaRequest> pending) {
+                          QaScoring scoring, Supplier<QaServices> services, Supplier<QaRequest> pending) {
         this.request = Objects.requireNonNull(request);
         this.candidates = candidates;
         this.firstStageSize = firstStageSize;
         this.firstStage = firstStage;
         this.query = query;
-        this.scoreMode = scoreMode;
+        this.scoring = scoring;
         this.services = services;
         this.pending = pending;
     }
@@ -65,7 +65,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
         this.firstStageSize = in.readVInt();
         this.firstStage = in.readEnum(FirstStage.class);
         this.query = in.readOptionalNamedWriteable(QueryBuilder.class);
-        this.scoreMode = in.readEnum(QaScoreMode.class);
+        this.scoring = QaScoring.readFrom(in);
         this.services = services;
         this.pending = null;
     }
@@ -80,11 +80,11 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
         out.writeVInt(firstStageSize);
         out.writeEnum(firstStage);
         out.writeOptionalNamedWriteable(query);
-        out.writeEnum(scoreMode);
+        scoring.writeTo(out);
     }
 
     public static LongDocQaQueryBuilder fromXContent(XContentParser parser, Supplier<QaServices> services) throws IOException {
-        QaOptionsParser options = QaOptionsParser.parse(parser, NAME, Set.of("candidates", "first_stage_size", "first_stage", "query", "score_mode"));
+        QaOptionsParser options = QaOptionsParser.parse(parser, NAME, Set.of("candidates", "first_stage_size", "first_stage", "query", "score_mode", "rank_weight"));
         int maxCandidates = services.get().maxCandidates();
         int candidates = options.integer("candidates", DEFAULT_CANDIDATES);
         if (candidates < 1 || candidates > maxCandidates) {
@@ -102,7 +102,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
             firstStageSize,
             FirstStage.parse(options.string("first_stage", FirstStage.HYBRID.toString())),
             options.query(),
-            QaScoreMode.parse(options.string("score_mode", QaScoreMode.READER.toString())),
+            options.scoring(),
             services,
             null
         );
@@ -111,9 +111,9 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
     }
 
     /** The query a {@code long_doc_qa} retriever runs: every first-stage hit of its window is read. */
-    static LongDocQaQueryBuilder forRetriever(QaRequest resolved, int window, FirstStage firstStage, QaScoreMode scoreMode,
+    static LongDocQaQueryBuilder forRetriever(QaRequest resolved, int window, FirstStage firstStage, QaScoring scoring,
                                               Supplier<QaServices> services) {
-        return new LongDocQaQueryBuilder(resolved, window, window, firstStage, null, scoreMode, services, null);
+        return new LongDocQaQueryBuilder(resolved, window, window, firstStage, null, scoring, services, null);
     }
 
     /**
@@ -144,7 +144,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
         } else {
             builder.field("first_stage", firstStage.toString());
         }
-        builder.field("score_mode", scoreMode.toString());
+        scoring.toXContentFields(builder);
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -170,7 +170,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
     }
 
     private LongDocQaQueryBuilder copy(QaRequest newRequest, QueryBuilder newQuery, Supplier<QaRequest> newPending) {
-        LongDocQaQueryBuilder copy = new LongDocQaQueryBuilder(newRequest, candidates, firstStageSize, firstStage, newQuery, scoreMode, services, newPending);
+        LongDocQaQueryBuilder copy = new LongDocQaQueryBuilder(newRequest, candidates, firstStageSize, firstStage, newQuery, scoring, services, newPending);
         copy.boost(boost()).queryName(queryName());
         return copy;
     }
@@ -202,7 +202,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
             request.sectionVectorsField(),
             context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null))
         );
-        return new LongDocQaQuery(request, stages, firstStageSize, candidates, scoreMode, loader, new CandidateReader(request, services.get()));
+        return new LongDocQaQuery(request, stages, firstStageSize, candidates, scoring, loader, new CandidateReader(request, services.get()));
     }
 
     @Override
@@ -212,13 +212,13 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
             && firstStageSize == other.firstStageSize
             && firstStage == other.firstStage
             && Objects.equals(query, other.query)
-            && scoreMode == other.scoreMode
+            && scoring.equals(other.scoring)
             && Objects.equals(pending, other.pending);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(request, candidates, firstStageSize, firstStage, query, scoreMode);
+        return Objects.hash(request, candidates, firstStageSize, firstStage, query, scoring);
     }
 
     @Override

@@ -24,16 +24,16 @@ final class LongDocQaRescorer implements Rescorer {
     /** The rescorer's per-shard state: the resolved request and how to read candidates. */
     static final class Context extends RescoreContext implements AnswerSource {
         final QaRequest request;
-        final QaScoreMode scoreMode;
+        final QaScoring scoring;
         final CandidateLoader loader;
         final CandidateReader reader;
         /** The window's reads by top-level doc id: for explain and the answers fetch phase. */
         final java.util.Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Context(int windowSize, QaRequest request, QaScoreMode scoreMode, CandidateLoader loader, CandidateReader reader) {
+        Context(int windowSize, QaRequest request, QaScoring scoring, CandidateLoader loader, CandidateReader reader) {
             super(windowSize, INSTANCE);
             this.request = request;
-            this.scoreMode = scoreMode;
+            this.scoring = scoring;
             this.loader = loader;
             this.reader = reader;
         }
@@ -69,22 +69,22 @@ final class LongDocQaRescorer implements Rescorer {
         for (int i = 0; i < window; i++) {
             read.add(hits[i].doc);
             readerScores[i] = reads.get(i).score();
-            double score = LongDocQaQuery.score(context.scoreMode, i, readerScores[i]);
+            double score = context.scoring.score(i, readerScores[i]);
             context.signals.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score));
         }
         context.setRescoredDocs(read);
-        return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoreMode));
+        return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoring));
     }
 
     /**
      * New scores for a shard's hits: the first {@code window} from their reader scores, sorted, in [1, 2]; the rest
      * keep their order below in (0, 0.5] whatever the reader thought of the window.
      */
-    static ScoreDoc[] rerankWindow(ScoreDoc[] hits, int window, double[] readerScores, QaScoreMode mode) {
+    static ScoreDoc[] rerankWindow(ScoreDoc[] hits, int window, double[] readerScores, QaScoring scoring) {
         ScoreDoc[] rescored = new ScoreDoc[hits.length];
         for (int rank = 0; rank < hits.length; rank++) {
             double reader = rank < window ? readerScores[rank] : Double.NaN;
-            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) LongDocQaQuery.score(mode, rank, reader), hits[rank].shardIndex);
+            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) scoring.score(rank, reader), hits[rank].shardIndex);
         }
         Arrays.sort(rescored, 0, window, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         return rescored;
@@ -100,18 +100,18 @@ final class LongDocQaRescorer implements Rescorer {
             // share then takes IDF over its own sections, and its first-stage rank is not known here)
             try {
                 CandidateReader.Read alone = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), new int[] { topLevelDocId })).get(0);
-                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, LongDocQaQuery.score(context.scoreMode, 0, alone.score()));
+                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, context.scoring.score(0, alone.score()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }
         if (signals != null) {
-            return signals.explain(context.scoreMode, "the query's, " + sourceExplanation.getDescription());
+            return signals.explain(context.scoring, "the query's, " + sourceExplanation.getDescription());
         }
         return Explanation.match(
             sourceExplanation.getValue(),
             read
-                ? "long_doc_qa reader: the hit's _score is 1 + its reader score in [0, 1] (score_mode reader) or the mean with its rank score"
+                ? "long_doc_qa reader: the hit's _score is 1 + its reader score in [0, 1] (score_mode reader) or, by default, mixed with its rank score (score_mode combined)"
                 : "long_doc_qa: outside the rescore window, ranked below the window by its query rank",
             sourceExplanation
         );

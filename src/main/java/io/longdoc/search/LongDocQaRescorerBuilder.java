@@ -32,13 +32,13 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
     public static final String NAME = "long_doc_qa";
 
     private final QaRequest request;
-    private final QaScoreMode scoreMode;
+    private final QaScoring scoring;
     private final Supplier<QaServices> services;
     private final Supplier<QaRequest> pending;
 
-    LongDocQaRescorerBuilder(QaRequest request, QaScoreMode scoreMode, Supplier<QaServices> services, Supplier<QaRequest> pending) {
+    LongDocQaRescorerBuilder(QaRequest request, QaScoring scoring, Supplier<QaServices> services, Supplier<QaRequest> pending) {
         this.request = Objects.requireNonNull(request);
-        this.scoreMode = scoreMode;
+        this.scoring = scoring;
         this.services = services;
         this.pending = pending;
     }
@@ -46,16 +46,16 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
     public LongDocQaRescorerBuilder(StreamInput in, Supplier<QaServices> services) throws IOException {
         super(in);
         this.request = new QaRequest(in);
-        this.scoreMode = in.readEnum(QaScoreMode.class);
+        this.scoring = QaScoring.readFrom(in);
         this.services = services;
         this.pending = null;
     }
 
     public static LongDocQaRescorerBuilder fromXContent(XContentParser parser, Supplier<QaServices> services) throws IOException {
-        QaOptionsParser options = QaOptionsParser.parse(parser, NAME, Set.of("score_mode"));
+        QaOptionsParser options = QaOptionsParser.parse(parser, NAME, Set.of("score_mode", "rank_weight"));
         return new LongDocQaRescorerBuilder(
             options.request(),
-            QaScoreMode.parse(options.string("score_mode", QaScoreMode.READER.toString())),
+            options.scoring(),
             services,
             null
         );
@@ -67,14 +67,14 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
             throw new IllegalStateException("[" + NAME + "] rescorer must be rewritten (question encoded) before it is sent to shards");
         }
         request.writeTo(out);
-        out.writeEnum(scoreMode);
+        scoring.writeTo(out);
     }
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
         request.toXContentFields(builder);
-        builder.field("score_mode", scoreMode.toString());
+        scoring.toXContentFields(builder);
         builder.endObject();
     }
 
@@ -114,7 +114,7 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
     }
 
     private LongDocQaRescorerBuilder copy(QaRequest newRequest, Supplier<QaRequest> newPending) {
-        LongDocQaRescorerBuilder copy = new LongDocQaRescorerBuilder(newRequest, scoreMode, services, newPending);
+        LongDocQaRescorerBuilder copy = new LongDocQaRescorerBuilder(newRequest, scoring, services, newPending);
         if (windowSize() != null) {
             copy.windowSize(windowSize());
         }
@@ -135,7 +135,7 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
             request.sectionVectorsField(),
             context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null))
         );
-        return new LongDocQaRescorer.Context(windowSize, request, scoreMode, loader, new CandidateReader(request, services.get()));
+        return new LongDocQaRescorer.Context(windowSize, request, scoring, loader, new CandidateReader(request, services.get()));
     }
 
     @Override
@@ -153,12 +153,12 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
         return super.equals(o)
             && o instanceof LongDocQaRescorerBuilder other
             && request.equals(other.request)
-            && scoreMode == other.scoreMode
+            && scoring.equals(other.scoring)
             && Objects.equals(pending, other.pending);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), request, scoreMode);
+        return Objects.hash(super.hashCode(), request, scoring);
     }
 }

@@ -50,6 +50,7 @@ public final class LongDocQaRetrieverBuilder extends RetrieverBuilderWrapper<Lon
         parser.declareString(optionalConstructorArg(), new ParseField("section_vectors_field"));
         parser.declareString(optionalConstructorArg(), new ParseField("first_stage"));
         parser.declareString(optionalConstructorArg(), new ParseField("score_mode"));
+        parser.declareFloat(optionalConstructorArg(), new ParseField("rank_weight"));
         parser.declareInt(optionalConstructorArg(), RankBuilder.RANK_WINDOW_SIZE_FIELD);
         parser.declareNamedObject(optionalConstructorArg(), (p, context, name) -> {
             RetrieverBuilder child = p.namedObject(RetrieverBuilder.class, name, context);
@@ -75,7 +76,7 @@ public final class LongDocQaRetrieverBuilder extends RetrieverBuilderWrapper<Lon
     private static LongDocQaRetrieverBuilder build(Object[] args, Supplier<QaServices> services) {
         QaRequest request = new QaRequest((String) args[0], (String) args[1], (String) args[2],
             ReaderKind.parse(args[3] == null ? ReaderKind.AUTO.toString() : (String) args[3]), (String) args[4], (String) args[5], null);
-        int window = args[8] == null ? RankBuilder.DEFAULT_RANK_WINDOW_SIZE : (Integer) args[8];
+        int window = args[9] == null ? RankBuilder.DEFAULT_RANK_WINDOW_SIZE : (Integer) args[9];
         int max = services.get().maxCandidates();
         if (window > max) {
             throw new IllegalArgumentException("[rank_window_size] is [" + window + "], at most [" + max
@@ -84,9 +85,9 @@ public final class LongDocQaRetrieverBuilder extends RetrieverBuilderWrapper<Lon
         QaRetrieverOptions options = new QaRetrieverOptions(
             request,
             args[6] == null ? null : FirstStage.parse((String) args[6]),
-            QaScoreMode.parse(args[7] == null ? QaScoreMode.READER.toString() : (String) args[7]),
+            QaScoring.parse((String) args[7], (Float) args[8]),
             window,
-            (RetrieverBuilder) args[9]
+            (RetrieverBuilder) args[10]
         );
         return new LongDocQaRetrieverBuilder(options, new QaRerankRetriever(options, services), services, null);
     }

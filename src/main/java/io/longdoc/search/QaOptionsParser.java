@@ -71,6 +71,18 @@ final class QaOptionsParser {
         }
     }
 
+    /** {@code score_mode} and {@code rank_weight}, for a caller that allows both keys. */
+    QaScoring scoring() {
+        Object weight = values.get("rank_weight");
+        try {
+            Number rankWeight = weight == null || weight instanceof Number ? (Number) weight : Float.valueOf(weight.toString());
+            return QaScoring.parse(string("score_mode", null), rankWeight);
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new ParsingException(location, "[" + name + "] " + (e instanceof NumberFormatException
+                ? "[rank_weight] must be a number, got [" + weight + "]" : e.getMessage()), e);
+        }
+    }
+
     String string(String key, String defaultValue) {
         Object value = values.get(key);
         return value == null ? defaultValue : value.toString();

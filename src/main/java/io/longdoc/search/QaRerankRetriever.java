@@ -35,7 +35,7 @@ final class QaRerankRetriever extends CompoundRetrieverBuilder<QaRerankRetriever
 
     private static QaFirstStageRetriever firstStage(QaRetrieverOptions options, Supplier<QaServices> services) {
         return new QaFirstStageRetriever(LongDocQaQueryBuilder.forRetriever(options.request(), options.rankWindowSize(),
-            options.firstStageOrDefault(), options.scoreMode(), services));
+            options.firstStageOrDefault(), options.scoring(), services));
     }
 
     /** This retriever with the base options ({@code filter}, {@code min_score}, {@code _name}) of the one it replaces. */
@@ -59,7 +59,7 @@ final class QaRerankRetriever extends CompoundRetrieverBuilder<QaRerankRetriever
     protected SearchSourceBuilder finalizeSourceBuilder(SearchSourceBuilder source) {
         if (options.child() != null) {
             // the reader reranks the child's top hits on each shard; its window is ours
-            LongDocQaRescorerBuilder rescorer = new LongDocQaRescorerBuilder(options.request(), options.scoreMode(), services, null);
+            LongDocQaRescorerBuilder rescorer = new LongDocQaRescorerBuilder(options.request(), options.scoring(), services, null);
             rescorer.windowSize(rankWindowSize);
             source.addRescorer(rescorer);
         }
@@ -79,7 +79,7 @@ final class QaRerankRetriever extends CompoundRetrieverBuilder<QaRerankRetriever
 
     /**
      * The retriever's score in [0, 1], so that {@code linear} can weigh it beside others without a normaliser: a read
-     * hit's query/rescorer score lies in [1, 2] (1 + reader score), so it becomes (1 + reader) / 2 in [0.5, 1]; a hit
+     * hit's query/rescorer score lies in [1, 2] (see {@link QaScoring}), so it becomes half that, in [0.5, 1]; a hit
      * the reader did not read (only past the window, never returned here) would land in (0, 0.25].
      */
     static float normalised(float score) {

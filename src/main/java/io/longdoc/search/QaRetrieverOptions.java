@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param firstStage null when not given (then {@code hybrid} standalone; not allowed beside a child)
  * @param child      null when standalone
  */
-record QaRetrieverOptions(QaRequest request, FirstStage firstStage, QaScoreMode scoreMode, int rankWindowSize, RetrieverBuilder child) {
+record QaRetrieverOptions(QaRequest request, FirstStage firstStage, QaScoring scoring, int rankWindowSize, RetrieverBuilder child) {
 
     QaRetrieverOptions {
         Objects.requireNonNull(request);
-        Objects.requireNonNull(scoreMode);
+        Objects.requireNonNull(scoring);
         if (child != null && firstStage != null) {
             throw new IllegalArgumentException("[first_stage] applies only without [retriever]: the child retriever is the first stage");
         }
@@ -32,7 +32,7 @@ record QaRetrieverOptions(QaRequest request, FirstStage firstStage, QaScoreMode 
     }
 
     QaRetrieverOptions withRequest(QaRequest resolved) {
-        return new QaRetrieverOptions(resolved, firstStage, scoreMode, rankWindowSize, child);
+        return new QaRetrieverOptions(resolved, firstStage, scoring, rankWindowSize, child);
     }
 
     void toXContentFields(XContentBuilder builder, ToXContent.Params params) throws IOException {
@@ -40,7 +40,7 @@ record QaRetrieverOptions(QaRequest request, FirstStage firstStage, QaScoreMode 
         if (firstStage != null) {
             builder.field("first_stage", firstStage.toString());
         }
-        builder.field("score_mode", scoreMode.toString());
+        scoring.toXContentFields(builder);
         builder.field("rank_window_size", rankWindowSize);
         if (child != null) {
             builder.field("retriever", child, params);

@@ -4,12 +4,13 @@ import java.util.Locale;
 
 /**
  * How a reranked hit's score is made. Reranked hits score in [1, 2] and the first-stage hits beyond the reranked
- * ones in (0, 1), so reranked hits always stay above the rest, on every shard alike.
+ * ones in (0, 1), so reranked hits always stay above the rest, on every shard alike. {@link QaScoring} holds the mode
+ * with its rank weight.
  */
 public enum QaScoreMode {
     /** 1 + the reader's score scaled to [0, 1]. */
     READER,
-    /** 1 + the mean of the reader's scaled score and the first stage's rank score {@code 60 / (60 + rank)}. */
+    /** 1 + the reader's score mixed with the first stage's rank score {@code 60 / (60 + rank)}, see {@link QaScoring}. */
     COMBINED;
 
     public static QaScoreMode parse(String value) {

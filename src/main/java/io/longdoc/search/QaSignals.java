@@ -19,7 +19,7 @@ import java.util.List;
  */
 record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, double finalScore) {
 
-    Explanation explain(QaScoreMode mode, String firstStage) {
+    Explanation explain(QaScoring scoring, String firstStage) {
         List<Explanation> reader = new ArrayList<>();
         SectionMatcher.Match match = read.match();
         int best = match == null ? -1 : match.best();
@@ -34,8 +34,7 @@ record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, dou
         Explanation readerScore = Explanation.match(read.score(), match == null
             ? "reader score in [0, 1]: sigmoid of the span reader's best start + end logit / 4"
             : "reader score in [0, 1]: (cosine + weight × lexical share + 1) / (2 + weight)", reader);
-        return Explanation.match(finalScore, "long_doc_qa, score_mode " + mode + ": "
-                + (mode == QaScoreMode.READER ? "1 + reader score" : "1 + mean of reader score and rank score 60 / (60 + rank)"),
+        return Explanation.match(finalScore, "long_doc_qa, " + scoring.describe(),
             readerScore,
             Explanation.match(rank + 1, rank < 0 ? "first-stage rank: not known (explained in the fetch phase, the hit read again alone)"
                 : "first-stage rank (" + firstStage + ")"),

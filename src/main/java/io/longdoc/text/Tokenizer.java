@@ -38,6 +38,11 @@ public final class Tokenizer implements AutoCloseable {
         return tokenized(encoding, i -> offsets);
     }
 
+    /** The text of token ids, as tokenizers' decode does (a byte-level BPE's bytes back to UTF-8, bad bytes as U+FFFD). */
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(ids, skipSpecialTokens);
+    }
+
     /**
      * Encodes two texts as one sequence with the tokenizer's pair template; each token's span indexes the text it
      * came from. Neither text is truncated.

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Precision#INT8} graphs against the fp32 graph of the same weights: the default model (bge-small, 12 layers)
+ * {@link GemmPrecision#INT8} graphs against the fp32 graph of the same weights: the default model (bge-small, 12 layers)
  * on real State of the Union text, for the sliding window in standard ops and through the fused kernel, and for the
  * original 512-position model with dense attention (the chunking baseline). The bounds sit above what per-channel
  * dynamic int8 gives here (printed; 2026-12-02: per-layer relative error 0.06 rising to 0.14 by layer 6, output 0.11–0.12,
@@ -104,8 +104,8 @@ class Int8GraphTests {
     @Test
     void everyProjectionIsAnInt8GemmAndAttentionStaysFp32() throws Exception {
         for (boolean fused : new boolean[] { false, true }) {
-            ModelProto int8 = ModelProto.parseFrom(EncoderGraphBuilder.build(longWeights, window, new GraphOptions(fused, Precision.INT8)));
-            ModelProto fp32 = ModelProto.parseFrom(EncoderGraphBuilder.build(longWeights, window, new GraphOptions(fused, Precision.FP32)));
+            ModelProto int8 = ModelProto.parseFrom(EncoderGraphBuilder.build(longWeights, window, new GraphOptions(fused, GemmPrecision.INT8)));
+            ModelProto fp32 = ModelProto.parseFrom(EncoderGraphBuilder.build(longWeights, window, new GraphOptions(fused, GemmPrecision.FP32)));
             int layers = longWeights.config().numLayers();
             assertEquals(6 * layers, count(int8.getGraph(), "DynamicQuantizeMatMul"), "Q, K, V, attention output, intermediate, output per layer");
             assertEquals(0, count(fp32.getGraph(), "DynamicQuantizeMatMul"));
@@ -140,8 +140,8 @@ class Int8GraphTests {
     private static void assertCloseToFp32(String label, EncoderWeights weights, AttentionPattern pattern, boolean fused, long[] ids) throws Exception {
         int layers = weights.config().numLayers();
         TokenBatch inputs = TokenBatch.text(ids);
-        float[][][][] fp32 = runWithLayers(EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, Precision.FP32)), fused, inputs, layers);
-        float[][][][] int8 = runWithLayers(EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, Precision.INT8)), fused, inputs, layers);
+        float[][][][] fp32 = runWithLayers(EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, GemmPrecision.FP32)), fused, inputs, layers);
+        float[][][][] int8 = runWithLayers(EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, GemmPrecision.INT8)), fused, inputs, layers);
         StringBuilder perLayer = new StringBuilder();
         for (int layer = 0; layer < layers; layer++) {
             double error = relativeError(int8[layer][0], fp32[layer][0]);

@@ -1,5 +1,7 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.Precision;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,17 +49,21 @@ class CompiledModelCacheTests {
             CompiledModelCache.key(fp32, "fused", List.of(weights)).equals(CompiledModelCache.key(int8, "fused", List.of(weights))),
             "the spec's precision changes the key"
         );
-        assertEquals("fused", ModelLoader.variant(fp32, true));
-        assertEquals("standard", ModelLoader.variant(fp32, false));
-        assertEquals("fused-int8", ModelLoader.variant(int8, true));
-        assertEquals("standard-int8", ModelLoader.variant(int8, false));
+        assertEquals("fused", ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()));
+        assertEquals("standard", ModelLoader.variant(false, Precision.FP32, fp32.compile().quantize()));
+        assertEquals("fused-int8", ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()));
+        assertEquals("standard-int8", ModelLoader.variant(false, Precision.FP32, int8.compile().quantize()));
+        assertEquals("int8", ModelLoader.reported(Precision.FP32, int8));
+        assertEquals("fp32", ModelLoader.reported(Precision.FP32, fp32));
         assertEquals("fp32", fp32.precision());
         assertEquals("int8", int8.precision());
         assertEquals("as_exported", spec("m").precision());
 
         CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
-        Path a = cache.getOrCompile(fp32, ModelLoader.variant(fp32, true), List.of(weights), () -> "fp32 graph".getBytes(StandardCharsets.UTF_8));
-        Path b = cache.getOrCompile(int8, ModelLoader.variant(int8, true), List.of(weights), () -> "int8 graph".getBytes(StandardCharsets.UTF_8));
+        Path a = cache.getOrCompile(fp32, ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()), List.of(weights),
+            () -> "fp32 graph".getBytes(StandardCharsets.UTF_8));
+        Path b = cache.getOrCompile(int8, ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()), List.of(weights),
+            () -> "int8 graph".getBytes(StandardCharsets.UTF_8));
         assertFalse(a.equals(b));
         assertEquals("int8 graph", Files.readString(b));
     }

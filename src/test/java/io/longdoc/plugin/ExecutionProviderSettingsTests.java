@@ -1,5 +1,7 @@
 package io.longdoc.plugin;
 
+import io.longdoc.runtime.CudaSettings;
+import io.longdoc.runtime.DeviceMemoryLimit;
 import io.longdoc.runtime.ExecutionProviderSetting;
 
 import org.elasticsearch.common.settings.Setting;
@@ -10,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code longdoc.execution_provider}, its deprecated alias and {@code longdoc.cuda.device_id}. */
+/** {@code longdoc.execution_provider}, its deprecated alias and the {@code longdoc.cuda.*} settings. */
 class ExecutionProviderSettingsTests {
 
     @Test
@@ -36,5 +38,22 @@ class ExecutionProviderSettingsTests {
         Settings negative = Settings.builder().put("longdoc.cuda.device_id", -1).build();
         assertThrows(IllegalArgumentException.class, () -> LongDocSettings.CUDA_DEVICE_ID.get(negative));
         assertEquals(2, LongDocSettings.CUDA_DEVICE_ID.get(Settings.builder().put("longdoc.cuda.device_id", 2).build()));
+    }
+
+    @Test
+    void theCudaSettingsTogether() {
+        assertEquals(new CudaSettings(0, 2, new DeviceMemoryLimit(0, 0.8)), LongDocSettings.cuda(Settings.EMPTY), "two passes, 80% of the free memory");
+        Settings set = Settings.builder()
+            .put("longdoc.cuda.device_id", 1)
+            .put("longdoc.cuda.concurrent_passes", 4)
+            .put("longdoc.cuda.memory_budget", "6gb")
+            .build();
+        assertEquals(new CudaSettings(1, 4, new DeviceMemoryLimit(6L << 30, 0)), LongDocSettings.cuda(set));
+        Settings none = Settings.builder().put("longdoc.cuda.concurrent_passes", 0).build();
+        assertThrows(IllegalArgumentException.class, () -> LongDocSettings.CUDA_CONCURRENT_PASSES.get(none));
+        Settings tooMuch = Settings.builder().put("longdoc.cuda.memory_budget", "150%").build();
+        var e = assertThrows(IllegalArgumentException.class, () -> LongDocSettings.CUDA_MEMORY_BUDGET.get(tooMuch));
+        assertTrue(e.getMessage().contains("longdoc.cuda.memory_budget"), e.getMessage());
+        assertTrue(LongDocSettings.all().contains(LongDocSettings.CUDA_MEMORY_BUDGET) && LongDocSettings.all().contains(LongDocSettings.CUDA_CONCURRENT_PASSES), "registered");
     }
 }

@@ -13,9 +13,9 @@ class RetrieverScoresTests {
     void readHitsLandInTheUpperHalfOfZeroToOne() {
         assertEquals(0.5f, QaRerankRetriever.normalised(1f));
         assertEquals(1f, QaRerankRetriever.normalised(2f));
-        assertEquals(0.75f, QaRerankRetriever.normalised((float) LongDocQaQuery.score(QaScoreMode.READER, 0, 0.5)));
+        assertEquals(0.75f, QaRerankRetriever.normalised((float) QaScoring.parse("reader", null).score(0, 0.5)));
         // a hit past the window (not read) stays below every read one
-        assertTrue(QaRerankRetriever.normalised((float) LongDocQaQuery.score(QaScoreMode.READER, 0, Double.NaN)) <= 0.25f);
+        assertTrue(QaRerankRetriever.normalised((float) QaScoring.DEFAULT.score(0, Double.NaN)) <= 0.25f);
     }
 
     @Test
@@ -23,9 +23,9 @@ class RetrieverScoresTests {
         QaRequest request = new QaRequest("q?", "body", null, ReaderKind.AUTO, null, null, null);
         var child = new org.elasticsearch.search.retriever.StandardRetrieverBuilder(new org.elasticsearch.index.query.MatchAllQueryBuilder());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> new QaRetrieverOptions(request, FirstStage.KNN, QaScoreMode.READER, 10, child));
+            () -> new QaRetrieverOptions(request, FirstStage.KNN, QaScoring.DEFAULT, 10, child));
         assertTrue(e.getMessage().contains("[first_stage] applies only without [retriever]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new QaRetrieverOptions(request, null, QaScoreMode.READER, 0, null));
+        e = assertThrows(IllegalArgumentException.class, () -> new QaRetrieverOptions(request, null, QaScoring.DEFAULT, 0, null));
         assertTrue(e.getMessage().contains("[rank_window_size] must be at least 1"), e.getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 record EncoderRatios(
     int n,
-    Precision precision,
+    GemmPrecision precision,
     double speedOverDense,
     double speedOverChunk,
     double memoryOverDense,
@@ -28,15 +28,15 @@ record EncoderRatios(
     static List<EncoderRatios> of(List<EncoderRow> rows) {
         List<EncoderRatios> ratios = new ArrayList<>();
         for (int n : rows.stream().mapToInt(EncoderRow::n).distinct().sorted().toArray()) {
-            for (Precision precision : Precision.values()) {
+            for (GemmPrecision precision : GemmPrecision.values()) {
                 EncoderRow fused = find(rows, EncoderVariant.SPARSE_FUSED, precision, n);
                 if (fused == null) {
                     continue;
                 }
-                EncoderRow dense = find(rows, EncoderVariant.DENSE, Precision.FP32, n);
+                EncoderRow dense = find(rows, EncoderVariant.DENSE, GemmPrecision.FP32, n);
                 EncoderRow chunk = find(rows, EncoderVariant.CHUNK_512, precision, n);
-                EncoderRow fp32Chunk = find(rows, EncoderVariant.CHUNK_512, Precision.FP32, n);
-                EncoderRow fp32Fused = find(rows, EncoderVariant.SPARSE_FUSED, Precision.FP32, n);
+                EncoderRow fp32Chunk = find(rows, EncoderVariant.CHUNK_512, GemmPrecision.FP32, n);
+                EncoderRow fp32Fused = find(rows, EncoderVariant.SPARSE_FUSED, GemmPrecision.FP32, n);
                 ratios.add(new EncoderRatios(n, precision, speed(fused, dense), speed(fused, chunk), memory(fused, dense), memory(fused, chunk),
                     speed(fused, fp32Chunk), speed(fused, fp32Fused)));
             }
@@ -44,7 +44,7 @@ record EncoderRatios(
         return ratios;
     }
 
-    private static EncoderRow find(List<EncoderRow> rows, EncoderVariant variant, Precision precision, int n) {
+    private static EncoderRow find(List<EncoderRow> rows, EncoderVariant variant, GemmPrecision precision, int n) {
         return rows.stream().filter(r -> r.n() == n && r.variant() == variant && Objects.equals(r.precision(), precision)).reduce((a, b) -> b).orElse(null);
     }
 

@@ -1,26 +1,26 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 /**
  * One variant in one precision at one length: measured ({@code sample} set), or not, with the reason in {@code note}
  * (a length a variant cannot run stays in the table, saying why).
  */
-record EncoderRow(EncoderVariant variant, Precision precision, int n, Sample sample, String note) {
+record EncoderRow(EncoderVariant variant, GemmPrecision precision, int n, Sample sample, String note) {
 
     static EncoderRow measured(EncoderVariant variant, int n, Sample sample) {
-        return measured(variant, Precision.FP32, n, sample);
+        return measured(variant, GemmPrecision.FP32, n, sample);
     }
 
-    static EncoderRow measured(EncoderVariant variant, Precision precision, int n, Sample sample) {
+    static EncoderRow measured(EncoderVariant variant, GemmPrecision precision, int n, Sample sample) {
         return new EncoderRow(variant, precision, n, sample, sample.peakKnown() ? "" : "peak memory not measurable here");
     }
 
     static EncoderRow notRun(EncoderVariant variant, int n, String reason) {
-        return notRun(variant, Precision.FP32, n, reason);
+        return notRun(variant, GemmPrecision.FP32, n, reason);
     }
 
-    static EncoderRow notRun(EncoderVariant variant, Precision precision, int n, String reason) {
+    static EncoderRow notRun(EncoderVariant variant, GemmPrecision precision, int n, String reason) {
         return new EncoderRow(variant, precision, n, null, reason);
     }
 
@@ -35,6 +35,6 @@ record EncoderRow(EncoderVariant variant, Precision precision, int n, Sample sam
 
     /** The variant and precision as the plot's legend names them: "sparse-fused" (fp32) or "sparse-fused int8". */
     String series() {
-        return precision == Precision.FP32 ? variant.label() : variant.label() + " " + precision.label();
+        return precision == GemmPrecision.FP32 ? variant.label() : variant.label() + " " + precision.label();
     }
 }

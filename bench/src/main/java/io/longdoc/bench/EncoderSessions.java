@@ -10,7 +10,7 @@ import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.GraphOptions;
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.importer.Longify;
 import io.longdoc.graph.importer.OnnxExportImporter;
 
@@ -29,7 +29,7 @@ import java.util.Optional;
  * One ORT session per {@link EncoderRun}, all built from the same pretrained weights and run with the same intra-op
  * threads: the longified encoder with dense attention, with the sliding window from standard ops and through the fused
  * kernel, and the original 512-position model for chunking; in int8, the same graphs with int8 GEMMs
- * ({@link Precision#INT8}) — the int8 chunk-512 is the original model's weights compiled by the graph builder with a
+ * ({@link GemmPrecision#INT8}) — the int8 chunk-512 is the original model's weights compiled by the graph builder with a
  * 512-token window through the fused kernel, which over a chunk of at most 512 tokens is full attention (the fp32 one
  * runs the original ONNX export as it is). A variant that cannot be built here (no
  * onnx-ops library) is kept with the reason instead.
@@ -75,7 +75,7 @@ final class EncoderSessions implements AutoCloseable {
                     case SPARSE_STD -> encoders.add(run, EncoderGraphBuilder.build(longWeights, sliding, standard), threads, null);
                     case SPARSE_FUSED -> encoders.addFused(run, longWeights, sliding, threads, opsLibrary);
                     case CHUNK_512 -> {
-                        if (run.precision() == Precision.FP32) {
+                        if (run.precision() == GemmPrecision.FP32) {
                             encoders.sessions.put(run, encoders.env.createSession(onnx.toString(), encoders.sessionOptions(threads)));
                         } else {
                             // a window of 512 each side through the fused kernel is exactly full attention over a chunk

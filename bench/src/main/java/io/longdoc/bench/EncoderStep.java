@@ -2,7 +2,7 @@ package io.longdoc.bench;
 
 import static io.longdoc.bench.BenchCli.progress;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.text.Tokenizer;
 
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ final class EncoderStep {
 
     /** Where the model files are and how to time them. */
     record Setup(Path modelDir, String model, Path corpus, int[] lengths, int window, int threads, int warmup, int runs, Path opsLibrary, RunCaps caps,
-                 List<Precision> precisions, boolean interleave) {
+                 List<GemmPrecision> precisions, boolean interleave) {
         Path onnx() {
             return modelDir.resolve(model + ".onnx");
         }

@@ -10,7 +10,7 @@ import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.GraphOptions;
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.importer.Longify;
 import io.longdoc.graph.importer.OnnxExportImporter;
 import io.longdoc.text.Tokenizer;
@@ -41,14 +41,14 @@ public final class OpProfileBench {
 
     private OpProfileBench() {}
 
-    private record Column(Precision precision, int n, OpProfile profile) {}
+    private record Column(GemmPrecision precision, int n, OpProfile profile) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = BenchCli.options(args);
         String model = o.getOrDefault("model", "bge-small-en-v1.5");
         Path modelDir = Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model));
         int[] lengths = Arrays.stream(o.getOrDefault("lengths", "512,4096,16384").split(",")).mapToInt(Integer::parseInt).sorted().toArray();
-        List<Precision> precisions = Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(Precision::fromLabel).toList();
+        List<GemmPrecision> precisions = Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(GemmPrecision::fromLabel).toList();
         int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
         int threads = Integer.parseInt(o.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         Path opsLibrary = Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")).toAbsolutePath();
@@ -68,7 +68,7 @@ public final class OpProfileBench {
         AttentionPattern pattern = AttentionPattern.SlidingWindow.uniform(weights.config().numLayers(), WINDOW);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Column> columns = new ArrayList<>();
-        for (Precision precision : precisions) {
+        for (GemmPrecision precision : precisions) {
             byte[] graph = EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true, precision));
             for (int n : lengths) {
                 progress("profiling sparse-fused " + precision + " at n=" + n + ": 1 warm-up + " + runs + " runs");

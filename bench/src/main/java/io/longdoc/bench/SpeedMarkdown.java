@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -50,8 +50,8 @@ final class SpeedMarkdown {
             + "Peak memory: the process's resident-set high-water mark during warm-up and runs, above its size before them (weights and sessions "
             + "excluded). ORT arena: %s.%n%n", s.model(), s.corpus().getFileName(), EncoderVariant.DENSE, EncoderVariant.SPARSE_STD, s.window(),
             EncoderVariant.SPARSE_FUSED, EncoderVariant.CHUNK_512, s.threads(), s.warmup(), s.warmup() == 1 ? "" : "s", s.runs(), SpeedResults.ORT_ARENA));
-        if (s.precisions().contains(Precision.INT8)) {
-            md.append("Precision int8: the same graphs with every projection and feed-forward GEMM in int8 (weights per output channel, activations "
+        if (s.precisions().contains(GemmPrecision.INT8)) {
+            md.append("GemmPrecision int8: the same graphs with every projection and feed-forward GEMM in int8 (weights per output channel, activations "
                 + "quantized on the fly, ONNX Runtime's DynamicQuantizeMatMul; attention fp32); int8 chunk-512 is the original model's weights compiled "
                 + "by the graph builder with a 512-token window through the fused kernel (over a chunk, exactly full attention), while fp32 chunk-512 "
                 + "runs the original ONNX export. Dense runs in fp32 only.\n\n");

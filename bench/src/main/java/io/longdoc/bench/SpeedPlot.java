@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -79,7 +79,7 @@ final class SpeedPlot {
         double[] ys = plotted.stream().mapToDouble(y).toArray();
         XYSeries line = chart.addSeries(series, xs, ys);
         line.setMarker(SeriesMarkers.CIRCLE);
-        if (plotted.get(0).precision() != Precision.FP32) {
+        if (plotted.get(0).precision() != GemmPrecision.FP32) {
             line.setLineStyle(SeriesLines.DASH_DASH); // int8 beside its fp32 line, told apart without relying on colour
         }
     }

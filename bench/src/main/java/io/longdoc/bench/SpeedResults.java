@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +40,7 @@ record SpeedResults(
         }
         EncoderVariant variant = "fused".equals(ingest.kernel()) ? EncoderVariant.SPARSE_FUSED : EncoderVariant.SPARSE_STD;
         return encoder.value().stream()
-            .filter(r -> r.variant() == variant && r.precision() == Precision.FP32 && r.isMeasured())
+            .filter(r -> r.variant() == variant && r.precision() == GemmPrecision.FP32 && r.isMeasured())
             .min(Comparator.comparingDouble(r -> Math.abs(Math.log((double) r.n() / ingest.tokensPerDocument()))));
     }
 }

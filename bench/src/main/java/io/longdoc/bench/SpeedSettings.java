@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,7 +38,7 @@ record SpeedSettings(
     int qaCandidates,
     int qaWarmup,
     int qaQueries,
-    List<Precision> precisions,
+    List<GemmPrecision> precisions,
     boolean interleave
 ) {
 
@@ -90,7 +90,7 @@ record SpeedSettings(
             Integer.parseInt(o.getOrDefault("qa-candidates", "10")),
             Integer.parseInt(o.getOrDefault("qa-warmup", "3")),
             Integer.parseInt(o.getOrDefault("qa-queries", "20")),
-            Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(Precision::fromLabel).distinct().sorted().toList(),
+            Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(GemmPrecision::fromLabel).distinct().sorted().toList(),
             Boolean.parseBoolean(o.getOrDefault("interleave", "false"))
         );
         settings.check();

@@ -2,7 +2,7 @@ package io.longdoc.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.it.JsonRest;
 
 import java.util.Locale;
@@ -18,17 +18,17 @@ final class Int8Models {
     private Int8Models() {}
 
     /** --quantize: fp32 (or none, the default) or int8. */
-    static Precision parse(String value) {
+    static GemmPrecision parse(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
-            case "fp32", "none" -> Precision.FP32;
-            case "int8" -> Precision.INT8;
+            case "fp32", "none" -> GemmPrecision.FP32;
+            case "int8" -> GemmPrecision.INT8;
             default -> throw new IllegalArgumentException("--quantize must be fp32 or int8, got [" + value + "]");
         };
     }
 
     /** The id a model has in this precision: fp32 keeps the bundled id. */
-    static String id(String modelId, Precision precision) {
-        return precision == Precision.FP32 ? modelId : modelId + "-" + precision.label();
+    static String id(String modelId, GemmPrecision precision) {
+        return precision == GemmPrecision.FP32 ? modelId : modelId + "-" + precision.label();
     }
 
     /** The bundled spec under {@code id}, its compile section asking for int8. */
@@ -39,7 +39,7 @@ final class Int8Models {
         }
         spec.put("id", id);
         spec.put("description", spec.path("description").asText() + " (int8 GEMMs: compile.quantize int8)");
-        ((ObjectNode) spec.get("compile")).put("quantize", Precision.INT8.label());
+        ((ObjectNode) spec.get("compile")).put("quantize", GemmPrecision.INT8.label());
         return JsonRest.toJson(spec);
     }
 

@@ -1,6 +1,6 @@
 package io.longdoc.eval;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
@@ -36,17 +36,17 @@ final class LocalModels implements AutoCloseable {
      * @param precision fp32 runs the bundled spec and the original export; int8 runs both as {@link Int8Models} compiles
      *                  them (the long model then has the id {@link #longModelId()})
      */
-    LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, Precision precision) throws Exception {
+    LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, GemmPrecision precision) throws Exception {
         Path models = Files.createDirectories(work.resolve("models"));
         longModelId = Int8Models.id(modelId, precision);
         Path longFolder = Files.createDirectories(models.resolve(longModelId));
         String bundledSpec = Files.readString(specDir.resolve(modelId).resolve("model.json"));
-        Files.writeString(longFolder.resolve("model.json"), precision == Precision.FP32 ? bundledSpec : Int8Models.longSpec(bundledSpec, longModelId));
+        Files.writeString(longFolder.resolve("model.json"), precision == GemmPrecision.FP32 ? bundledSpec : Int8Models.longSpec(bundledSpec, longModelId));
         link(longFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(longFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
         String shortId = Int8Models.id(modelId + "-512", precision);
         Path shortFolder = Files.createDirectories(models.resolve(shortId));
-        Files.writeString(shortFolder.resolve("model.json"), precision == Precision.FP32 ? """
+        Files.writeString(shortFolder.resolve("model.json"), precision == GemmPrecision.FP32 ? """
             {"id": "%s", "description": "the original model: its ONNX export as it is", "architecture": "bert", "dims": %d,
              "pooling": "%s", "normalize": true, "max_tokens": 512, "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}}
             """.formatted(shortId, 384, "cls") : Int8Models.shortSpec(shortId, 384, "cls"));

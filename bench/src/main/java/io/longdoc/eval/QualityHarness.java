@@ -1,6 +1,6 @@
 package io.longdoc.eval;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import io.longdoc.it.Corpus;
 import io.longdoc.search.reader.QuestionVectors;
@@ -86,13 +86,13 @@ public final class QualityHarness {
         long started = System.nanoTime() - (long) (previous.seconds() * 1e9);
         // --quantize int8: every encoder of the run (the long model in the node and in process, the short model of the
         // baselines) with int8 GEMMs, to set beside an fp32 run of the same options
-        Precision precision = Int8Models.parse(o.getOrDefault("quantize", "fp32"));
+        GemmPrecision precision = Int8Models.parse(o.getOrDefault("quantize", "fp32"));
         try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
                  Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work, precision);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
-                 precision == Precision.FP32 ? null : work.resolve("models").resolve(local.longModelId()))) {
+                 precision == GemmPrecision.FP32 ? null : work.resolve("models").resolve(local.longModelId()))) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

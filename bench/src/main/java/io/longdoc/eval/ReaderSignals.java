@@ -50,16 +50,7 @@ final class ReaderSignals implements AutoCloseable {
         Set<String> terms = QuestionTerms.of(question.text());
         List<SectionMatcher.Candidate> candidates = new ArrayList<>();
         for (String id : firstStage) {
-            String text = texts.get(id);
-            List<StoredSection> inText = new ArrayList<>();
-            List<String> sectionTexts = new ArrayList<>();
-            for (StoredSection section : stored.get(id).sections()) {
-                if (section.end() <= text.length()) {
-                    inText.add(section);
-                    sectionTexts.add(text.substring(section.start(), section.end()));
-                }
-            }
-            candidates.add(new SectionMatcher.Candidate(inText, sectionTexts));
+            candidates.add(SectionMatcher.Candidate.of(texts.get(id), stored.get(id).sections()));
         }
         List<SectionMatcher.Match> matches = SectionMatcher.rank(vectors, terms, candidates);
         ObjectNode line = JsonRest.object();

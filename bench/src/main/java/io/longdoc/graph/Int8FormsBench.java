@@ -53,10 +53,10 @@ public final class Int8FormsBench {
 
         EncoderWeights weights = Longify.longify(OnnxExportImporter.read(Path.of(MODEL)), Math.max(maxLength, 512), WINDOW).weights();
         AttentionPattern pattern = AttentionPattern.SlidingWindow.uniform(weights.config().numLayers(), WINDOW);
-        GraphOptions int8 = new GraphOptions(true, Precision.INT8);
+        GraphOptions int8 = new GraphOptions(true, GemmPrecision.INT8);
         byte[] matMulInteger = EncoderGraphBuilder.build(weights, pattern, int8, QuantizedLinear.Form.MATMUL_INTEGER);
         List<Variant> variants = List.of(
-            new Variant("fp32", EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true, Precision.FP32))),
+            new Variant("fp32", EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true, GemmPrecision.FP32))),
             new Variant("int8 DynamicQuantizeMatMul", EncoderGraphBuilder.build(weights, pattern, int8, QuantizedLinear.Form.DYNAMIC_QUANTIZE_MATMUL)),
             new Variant("int8 MatMulInteger chain", matMulInteger),
             // the same graph as the second column in a session of its own: how far apart identical runs land here

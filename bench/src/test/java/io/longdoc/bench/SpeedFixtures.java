@@ -28,7 +28,7 @@ final class SpeedFixtures {
         for (EncoderRow fp32 : encoderRows()) {
             if (fp32.isMeasured() && fp32.variant() != EncoderVariant.DENSE) {
                 Sample s = fp32.sample();
-                rows.add(EncoderRow.measured(fp32.variant(), io.longdoc.graph.Precision.INT8, fp32.n(), new Sample(s.medianMs() / 2, s.minMs() / 2, s.peakRssMb(), 3)));
+                rows.add(EncoderRow.measured(fp32.variant(), io.longdoc.graph.GemmPrecision.INT8, fp32.n(), new Sample(s.medianMs() / 2, s.minMs() / 2, s.peakRssMb(), 3)));
             }
         }
         return rows;

@@ -70,7 +70,7 @@ class SpeedMarkdownTests {
         assertTrue(md.contains("| 4096 | chunk-512 | int8 | 441 |"), md);
         // int8 fused 386 ms against int8 chunk 441 ms (1.14), fp32 chunk 882 ms (2.28) and fp32 fused 772 ms (2.00); dense not run
         assertTrue(md.contains("| 4096 | int8 | – | 1.14 | – | 2.86 | 2.28 | 2.00 |"), md);
-        assertTrue(md.contains("Precision int8:"), md);
+        assertTrue(md.contains("GemmPrecision int8:"), md);
         assertTrue(md.contains("| avx512_vnni, amx_int8 |"), "the run's int8 instructions are named: " + md);
     }
 

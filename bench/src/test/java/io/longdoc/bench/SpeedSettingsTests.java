@@ -44,8 +44,8 @@ class SpeedSettingsTests {
 
     @Test
     void precisionsAreFp32AndInt8UnlessNarrowed() {
-        assertEquals(java.util.List.of(io.longdoc.graph.Precision.FP32, io.longdoc.graph.Precision.INT8), SpeedSettings.parse(new String[0]).precisions());
-        assertEquals(java.util.List.of(io.longdoc.graph.Precision.INT8), SpeedSettings.parse(new String[] { "--precisions", "int8" }).precisions());
+        assertEquals(java.util.List.of(io.longdoc.graph.GemmPrecision.FP32, io.longdoc.graph.GemmPrecision.INT8), SpeedSettings.parse(new String[0]).precisions());
+        assertEquals(java.util.List.of(io.longdoc.graph.GemmPrecision.INT8), SpeedSettings.parse(new String[] { "--precisions", "int8" }).precisions());
         var e = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--precisions", "fp32,int4" }));
         assertTrue(e.getMessage().contains("int4"), e.getMessage());
     }

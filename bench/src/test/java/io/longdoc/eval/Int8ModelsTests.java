@@ -1,6 +1,6 @@
 package io.longdoc.eval;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.it.JsonRest;
 import io.longdoc.model.ModelSpec;
 
@@ -24,12 +24,12 @@ class Int8ModelsTests {
     @Test
     void theLongSpecIsTheBundledOneWithInt8UnderItsOwnId() throws Exception {
         String bundled = Files.readString(Path.of("src/main/models/bge-small-en-v1.5/model.json"));
-        String id = Int8Models.id("bge-small-en-v1.5", Precision.INT8);
+        String id = Int8Models.id("bge-small-en-v1.5", GemmPrecision.INT8);
         assertEquals("bge-small-en-v1.5-int8", id);
         ModelSpec spec = parse(Int8Models.longSpec(bundled, id), id);
         ModelSpec original = parse(bundled, "bge-small-en-v1.5");
         assertEquals("int8", spec.precision());
-        assertEquals(Precision.INT8, spec.compile().quantize());
+        assertEquals(GemmPrecision.INT8, spec.compile().quantize());
         assertEquals(original.compile().attention(), spec.compile().attention(), "the same pattern");
         assertEquals(original.compile().fused(), spec.compile().fused());
         assertEquals(original.maxTokens(), spec.maxTokens());
@@ -46,10 +46,10 @@ class Int8ModelsTests {
 
     @Test
     void quantizeOptionIsFp32OrInt8() {
-        assertEquals(Precision.FP32, Int8Models.parse("fp32"));
-        assertEquals(Precision.FP32, Int8Models.parse("none"));
-        assertEquals(Precision.INT8, Int8Models.parse("INT8"));
-        assertEquals("bge-small-en-v1.5", Int8Models.id("bge-small-en-v1.5", Precision.FP32));
+        assertEquals(GemmPrecision.FP32, Int8Models.parse("fp32"));
+        assertEquals(GemmPrecision.FP32, Int8Models.parse("none"));
+        assertEquals(GemmPrecision.INT8, Int8Models.parse("INT8"));
+        assertEquals("bge-small-en-v1.5", Int8Models.id("bge-small-en-v1.5", GemmPrecision.FP32));
         var e = assertThrows(IllegalArgumentException.class, () -> Int8Models.parse("int4"));
         assertTrue(e.getMessage().contains("int4"), e.getMessage());
     }

@@ -1,6 +1,6 @@
 package io.longdoc.eval;
 
-import io.longdoc.graph.Precision;
+import io.longdoc.graph.GemmPrecision;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +25,12 @@ class LocalModelsInt8Tests {
     void int8ModelsLoadUnderTheirOwnIdsAndStayCloseToFp32(@TempDir Path work) throws Exception {
         float[] fp32Doc;
         List<float[]> fp32Chunks;
-        try (LocalModels fp32 = open(work.resolve("fp32"), Precision.FP32)) {
+        try (LocalModels fp32 = open(work.resolve("fp32"), GemmPrecision.FP32)) {
             assertEquals(MODEL, fp32.longModelId());
             fp32Doc = fp32.longQuestion(TEXT).pooled();
             fp32Chunks = fp32.chunks(TEXT);
         }
-        try (LocalModels int8 = open(work.resolve("int8"), Precision.INT8)) {
+        try (LocalModels int8 = open(work.resolve("int8"), GemmPrecision.INT8)) {
             assertEquals(MODEL + "-int8", int8.longModelId());
             double longCosine = LocalModels.cosine(LocalModels.unit(int8.longQuestion(TEXT).pooled()), LocalModels.unit(fp32Doc));
             List<float[]> chunks = int8.chunks(TEXT);
@@ -42,7 +42,7 @@ class LocalModelsInt8Tests {
         }
     }
 
-    private static LocalModels open(Path work, Precision precision) throws Exception {
+    private static LocalModels open(Path work, GemmPrecision precision) throws Exception {
         return new LocalModels(MODEL, Path.of("src/main/models"), Path.of("target/model-sources/" + MODEL), Path.of("target/onnx-ops/liblongdoc_ops.so"),
             work, precision);
     }

@@ -93,24 +93,42 @@ class LongDocQaIT {
     }
 
     @Test
-    void aUserQueryCanBeTheFirstStageAndCombinedScoresKeepTheOrderSane(JsonRest es) {
+    void aUserQueryCanBeTheFirstStageAndEveryScoreModeKeepsTheOrderSane(JsonRest es) {
         int ownFirstStage = 0;
-        int combined = 0;
+        int readerAlone = 0;
         for (InsertionTask.Item item : items.subList(0, QUESTIONS)) {
             ObjectNode own = qa(item.question(), DOCUMENTS);
             ((ObjectNode) own.at("/query/long_doc_qa")).set("query", JsonRest.json("{\"match\": {\"body\": \"pass key\"}}"));
             JsonNode hits = es.post("/" + INDEX + "/_search", own).assertSuccess().at("/hits/hits");
             ownFirstStage += item.id().equals(hits.path(0).path("_id").asText()) ? 1 : 0;
-            ObjectNode mixed = qa(item.question(), DOCUMENTS);
-            ((ObjectNode) mixed.at("/query/long_doc_qa")).put("score_mode", "combined");
-            JsonNode top = es.post("/" + INDEX + "/_search", mixed).assertSuccess().at("/hits/hits/0");
-            combined += item.id().equals(top.path("_id").asText()) ? 1 : 0;
+            ObjectNode reader = qa(item.question(), DOCUMENTS);
+            ((ObjectNode) reader.at("/query/long_doc_qa")).put("score_mode", "reader");
+            JsonNode top = es.post("/" + INDEX + "/_search", reader).assertSuccess().at("/hits/hits/0");
+            readerAlone += item.id().equals(top.path("_id").asText()) ? 1 : 0;
             assertTrue(top.path("_score").asDouble() >= 1 && top.path("_score").asDouble() <= 2, "read hits score in [1, 2]: " + top);
         }
-        System.out.printf("QA: first stage = the user's match query: top-1 %d/%d; score_mode combined: top-1 %d/%d%n", ownFirstStage, QUESTIONS,
-            combined, QUESTIONS);
+        System.out.printf("QA: first stage = the user's match query: top-1 %d/%d; score_mode reader: top-1 %d/%d%n", ownFirstStage, QUESTIONS,
+            readerAlone, QUESTIONS);
         assertTrue(ownFirstStage >= 9, "with the user's query as first stage: " + ownFirstStage);
-        assertTrue(combined >= 9, "with score_mode combined: " + combined);
+        assertTrue(readerAlone >= 9, "with score_mode reader: " + readerAlone);
+
+        // rank_weight reaches the shards: at 1 the reader has no say, and the scores are exactly 1 + 60 / (60 + rank)
+        ObjectNode rankOnly = qa(items.get(0).question(), DOCUMENTS);
+        ((ObjectNode) rankOnly.at("/query/long_doc_qa")).put("score_mode", "combined").put("rank_weight", 1.0);
+        JsonNode ranked = es.post("/" + INDEX + "/_search", rankOnly).assertSuccess().at("/hits/hits");
+        for (int rank = 0; rank < 3; rank++) {
+            assertEquals(1 + 60.0 / (60 + rank), ranked.path(rank).path("_score").asDouble(), 1e-5, "rank " + rank + ": " + ranked);
+        }
+        ObjectNode wrong = qa(items.get(0).question(), DOCUMENTS);
+        ((ObjectNode) wrong.at("/query/long_doc_qa")).put("score_mode", "reader").put("rank_weight", 0.5);
+        JsonRest.Reply refused = es.post("/" + INDEX + "/_search", wrong);
+        assertEquals(400, refused.status(), refused.toString());
+        assertTrue(refused.errorReasons().contains("[rank_weight] applies only with [score_mode] combined"), refused.toString());
+        ObjectNode tooHeavy = qa(items.get(0).question(), DOCUMENTS);
+        ((ObjectNode) tooHeavy.at("/query/long_doc_qa")).put("rank_weight", 2);
+        refused = es.post("/" + INDEX + "/_search", tooHeavy);
+        assertEquals(400, refused.status(), refused.toString());
+        assertTrue(refused.errorReasons().contains("[rank_weight] must be between 0 and 1, got [2.0]"), refused.toString());
     }
 
     @Test

@@ -30,6 +30,8 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
 
     /** Id of the operator model with a constructed question-answering head ({@code SyntheticQaModel}). */
     public static final String QA_MODEL = "synthetic-qa";
+    /** The synthetic LED of src/test/python/led, with 16,384 encoder positions, as an operator summary model. */
+    public static final String LED_MODEL = "synthetic-led";
 
     /** Operator models that are broken in other ways: a cut safetensors file, dims the model does not have, a missing file. */
     public static final String TRUNCATED_WEIGHTS_MODEL = "truncated-weights";
@@ -117,6 +119,7 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
                     .withConfigFile(broken + "model.onnx", garbage())
                     .withConfigFileCopiedFrom(broken + "tokenizer.json", "plugins/longdoc/models/all-minilm-l6-v2/tokenizer.json");
                 addSyntheticQaModel(builder);
+                addSyntheticLed(builder);
                 addBrokenModels(builder);
             } else {
                 System.out.println("[it] " + HarnessConfig.PLUGIN_ZIP + " is empty: starting a node WITHOUT the plugin (harness trial only)");
@@ -136,6 +139,33 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
                 }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot write the synthetic QA model", e);
+            }
+        }
+
+        /** The synthetic LED checkpoint (config.json, generation_config.json, model.safetensors, tokenizer.json). */
+        private static void addSyntheticLed(ElasticsearchNode.Builder builder) {
+            try {
+                Path folder = java.nio.file.Files.createTempDirectory("longdoc-led-model").resolve(LED_MODEL);
+                Process python = new ProcessBuilder(
+                    "python3",
+                    Path.of("src/test/python/led/led_synthetic.py").toAbsolutePath().toString(),
+                    folder.toString(),
+                    "--max-encoder-positions",
+                    "16384"
+                ).inheritIO().start();
+                if (python.waitFor() != 0) {
+                    throw new IllegalStateException("led_synthetic.py failed with exit " + python.exitValue());
+                }
+                try (var files = java.nio.file.Files.list(folder)) {
+                    for (Path file : files.toList()) {
+                        builder.withConfigFile("longdoc/models/" + LED_MODEL + "/" + file.getFileName(), java.nio.file.Files.readAllBytes(file));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the synthetic LED model", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 

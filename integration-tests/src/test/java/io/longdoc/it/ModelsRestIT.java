@@ -127,6 +127,12 @@ class ModelsRestIT {
             assertTrue(model.path("loaded").asBoolean(), id + " should be loaded: " + model);
             assertEquals("fused", model.path("attention").path("kernel").asText(),
                 id + " should run the onnx-ops kernel inside Elasticsearch: " + model.path("attention"));
+            JsonNode placement = model.path("placement");
+            assertEquals("cpu", placement.path("execution_provider").asText(), "the CPU zip under auto: " + placement);
+            assertEquals("cpu", placement.path("device").asText(), placement.toString());
+            assertEquals("fp32", placement.path("precision").asText(), placement.toString());
+            assertEquals("cpu", placement.path("fused_op").asText(), placement.toString());
+            assertTrue(placement.path("fallback_reasons").path(0).asText().contains("this is the CPU build of longdoc"), "auto says why not CUDA: " + placement);
         }
     }
 

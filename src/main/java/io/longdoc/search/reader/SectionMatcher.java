@@ -29,6 +29,22 @@ public final class SectionMatcher {
                 throw new IllegalArgumentException(sections.size() + " sections but " + texts.size() + " section texts");
             }
         }
+
+        /**
+         * The stored sections that still lie inside the field's text, with their texts; a section past the text's end
+         * (the text changed since ingest) is left out rather than failing the search. No text: no sections.
+         */
+        public static Candidate of(String text, List<StoredSection> stored) {
+            List<StoredSection> inText = new ArrayList<>(stored.size());
+            List<String> texts = new ArrayList<>(stored.size());
+            for (StoredSection section : stored) {
+                if (text != null && section.end() <= text.length()) {
+                    inText.add(section);
+                    texts.add(text.substring(section.start(), section.end()));
+                }
+            }
+            return new Candidate(inText, texts);
+        }
     }
 
     /**

@@ -106,6 +106,7 @@ public final class GetModelsAction {
                 builder.field("pooling", entry.spec().pooling().toString());
                 builder.field("normalize", entry.spec().normalize());
                 builder.field("max_tokens", entry.spec().maxTokens());
+                builder.field("precision", entry.spec().precision());
                 if (entry.spec().description() != null) {
                     builder.field("description", entry.spec().description());
                 }

@@ -4,18 +4,31 @@ import java.util.List;
 
 /**
  * The feed-forward activation in standard opset-17 ops (ONNX's Gelu arrives only in opset 20, Mish in 18), written as
- * transformers writes each formula.
+ * transformers writes each formula; the erf GELU (BERT's) as ONNX Runtime's contrib {@code com.microsoft.Gelu}.
  */
 final class ActivationOps {
 
     /** √(2/π), as transformers' gelu_new computes it (math.sqrt(2.0 / math.pi)). */
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
+    /** ONNX Runtime's contrib domain: its Gelu is x·½·(1 + erf(x/√2)) in one kernel (CPU and CUDA). */
+    static final String MICROSOFT = "com.microsoft";
+
     private ActivationOps() {}
+
+    /**
+     * The activation of a projection whose bias is still to add. Not BiasGelu: ONNX Runtime 1.29's CPU kernel of it ran
+     * at half the speed of Add + Gelu here (profile of 2026-12-02).
+     */
+    static String apply(OnnxGraphWriter g, Activation activation, OnnxGraphWriter.Projection x) {
+        return apply(g, activation, x.bias() == null ? x.product() : g.add(x.product(), x.bias()));
+    }
 
     static String apply(OnnxGraphWriter g, Activation activation, String x) {
         return switch (activation) {
-            case GELU, GELU_PYTHON -> erfGelu(g, x);
+            // one pass over [n, intermediate] instead of five: the erf GELU written out cost 10-20 % of a forward pass
+            // (Erf, three Mul, an Add; ONNX Runtime 1.29 does not fuse this form itself; profile in docs/BENCHMARKS.md)
+            case GELU, GELU_PYTHON -> g.customOp(MICROSOFT, 1, "Gelu", List.of(x));
             case GELU_10 -> g.op("Clip", List.of(erfGelu(g, x), g.floatScalar(-10), g.floatScalar(10)));
             case GELU_NEW, GELU_PYTORCH_TANH, GELU_PYTHON_TANH, GELU_ACCURATE -> {
                 String cube = g.mul(g.mul(x, x), x);

@@ -23,17 +23,27 @@ import java.util.List;
  * <p>
  * With {@link Precision#FP16} weights and activations are float16 and the outputs are cast back to float32 at the
  * end ({@link OnnxGraphWriter}); the inputs are int64 either way.
+ * <p>
+ * With {@link GemmPrecision#INT8} every projection and feed-forward GEMM (Q/K/V, the global Q/K/V, attention output,
+ * intermediate, output) is an int8 GEMM with weights quantized per output channel ({@link QuantizedLinear}; the model
+ * then imports {@code com.microsoft}, version 1); attention scores and context, LayerNorm, activations, embeddings and
+ * the QA head stay fp32.
  */
 public final class EncoderGraphBuilder {
 
     private EncoderGraphBuilder() {}
 
     public static byte[] build(EncoderWeights weights, AttentionPattern pattern, GraphOptions options) {
+        return build(weights, pattern, options, QuantizedLinear.DEFAULT_FORM);
+    }
+
+    /** @param int8Form how int8 GEMMs are written when {@code options} asks for int8 (the side-by-side of the two forms) */
+    static byte[] build(EncoderWeights weights, AttentionPattern pattern, GraphOptions options, QuantizedLinear.Form int8Form) {
         EncoderConfig config = weights.config();
         checkShapes(weights);
         checkPattern(pattern, config);
 
-        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision());
+        OnnxGraphWriter g = new OnnxGraphWriter("longdoc_encoder", options.precision(), options.gemms(), int8Form);
         String inputIds = g.input("input_ids", DataType.INT64, "batch", "sequence");
         String attentionMask = g.input("attention_mask", DataType.INT64, "batch", "sequence");
         String globalAttentionMask = g.input("global_attention_mask", DataType.INT64, "batch", "sequence");
@@ -50,7 +60,8 @@ public final class EncoderGraphBuilder {
         String hiddenSize = String.valueOf(config.hiddenSize());
         g.output(hidden, "last_hidden_state", DataType.FLOAT, "batch", "sequence", hiddenSize);
         if (weights.qaOutputs() != null) {
-            String logits = g.linear(hidden, weights.qaOutputs(), "qa_outputs");
+            // two output columns: no GEMM worth quantizing, and the span logits are the answer
+            String logits = g.fp32Linear(hidden, weights.qaOutputs(), "qa_outputs");
             g.output(g.squeeze(g.slice(logits, 2, 0, 1), 2), "start_logits", DataType.FLOAT, "batch", "sequence");
             g.output(g.squeeze(g.slice(logits, 2, 1, 2), 2), "end_logits", DataType.FLOAT, "batch", "sequence");
         }
@@ -157,10 +168,12 @@ public final class EncoderGraphBuilder {
         String value = g.linear(hidden, w.value(), name + ".value");
 
         String context = attention.context(g, new AttentionCore.Projections(layer, w, hidden, query, key, value));
-        String attended = g.add(g.linear(context, w.attentionOutput(), name + ".attention_output"), hidden);
-        String normed = g.layerNorm(attended, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
-        String intermediate = ActivationOps.apply(g, config.activation(), g.linear(normed, w.intermediate(), name + ".intermediate"));
-        String output = g.add(g.linear(intermediate, w.output(), name + ".output"), normed);
-        return g.layerNorm(output, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
+        // bias, residual and LayerNorm in one SkipLayerNormalization (and the erf GELU as one Gelu op): each was a
+        // memory-bound pass of its own over [n, d] or [n, intermediate] (profile in docs/BENCHMARKS.md)
+        OnnxGraphWriter.Projection attended = g.projection(context, w.attentionOutput(), name + ".attention_output");
+        String normed = g.skipLayerNorm(attended, hidden, w.attentionNorm(), config.layerNormEps(), name + ".attention_norm");
+        String intermediate = ActivationOps.apply(g, config.activation(), g.projection(normed, w.intermediate(), name + ".intermediate"));
+        OnnxGraphWriter.Projection output = g.projection(intermediate, w.output(), name + ".output");
+        return g.skipLayerNorm(output, normed, w.outputNorm(), config.layerNormEps(), name + ".output_norm");
     }
 }

@@ -48,16 +48,25 @@ final class OnnxGraphWriter {
     private long initializerBytes;
     /** Opset imports besides the standard one, added by {@link #customOp} (root writer only). */
     private final Map<String, Integer> customDomains = new LinkedHashMap<>();
+    /** How {@link #linear} multiplies: a MatMul in the graph's float type, or an int8 GEMM in the given form. */
+    private final GemmPrecision gemms;
+    private final QuantizedLinear.Form int8Form;
 
     OnnxGraphWriter(String name) {
-        this(name, Precision.FP32);
+        this(name, Precision.FP32, GemmPrecision.FP32, QuantizedLinear.DEFAULT_FORM);
     }
 
     OnnxGraphWriter(String name, Precision precision) {
+        this(name, precision, GemmPrecision.FP32, QuantizedLinear.DEFAULT_FORM);
+    }
+
+    OnnxGraphWriter(String name, Precision precision, GemmPrecision gemms, QuantizedLinear.Form int8Form) {
         this.graph = GraphProto.newBuilder().setName(name);
         this.root = this;
         this.counter = new int[1];
         this.floatType = precision == Precision.FP16 ? TensorProto.DataType.FLOAT16 : TensorProto.DataType.FLOAT;
+        this.gemms = gemms;
+        this.int8Form = int8Form;
     }
 
     private OnnxGraphWriter(OnnxGraphWriter parent, String name) {
@@ -65,6 +74,8 @@ final class OnnxGraphWriter {
         this.counter = parent.counter;
         this.floatType = parent.floatType;
         this.graph = GraphProto.newBuilder().setName(fresh(name));
+        this.gemms = parent.gemms;
+        this.int8Form = parent.int8Form;
     }
 
     OnnxGraphWriter branch(String name) {
@@ -147,6 +158,23 @@ final class OnnxGraphWriter {
             .setName(name)
             .setDataType(type.getNumber())
             .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int dim : shape) {
+            tensor.addDims(dim);
+        }
+        root.graph.addInitializer(tensor);
+        return name;
+    }
+
+    /** An int8 initializer in the root graph under its own (unique) name: a quantized weight. */
+    String int8s(String name, byte[] values, int... shape) {
+        root.initializerBytes += values.length;
+        if (root.initializerBytes > MAX_INITIALIZER_BYTES) {
+            throw new IllegalArgumentException("the weights exceed the 2 GB an ONNX model can hold without external data");
+        }
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT8.getNumber())
+            .setRawData(ByteString.copyFrom(values));
         for (int dim : shape) {
             tensor.addDims(dim);
         }
@@ -280,8 +308,29 @@ final class OnnxGraphWriter {
         return op("MatMul", List.of(a, b));
     }
 
-    /** y = x · weight + bias with the weights as named initializers. */
+    /**
+     * y = x · weight + bias with the weights as named initializers, in the writer's precision: an fp32 MatMul, or an
+     * int8 GEMM ({@link QuantizedLinear}).
+     */
     String linear(String x, Linear linear, String name) {
+        return gemms == GemmPrecision.INT8 ? QuantizedLinear.apply(this, int8Form, x, linear, name) : fp32Linear(x, linear, name);
+    }
+
+    /**
+     * x · weight with its bias not yet added, for the op that comes next to add it in its own pass (SkipLayerNorm's
+     * bias input, BiasGelu): {@code bias} is null where the product already holds it (an int8 GEMM adds it itself).
+     */
+    record Projection(String product, String bias) {}
+
+    Projection projection(String x, Linear linear, String name) {
+        if (gemms == GemmPrecision.INT8) {
+            return new Projection(QuantizedLinear.apply(this, int8Form, x, linear, name), null);
+        }
+        return new Projection(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
+    }
+
+    /** y = x · weight + bias in fp32 whatever the writer's precision (a head whose few outputs are the answer). */
+    String fp32Linear(String x, Linear linear, String name) {
         return add(matMul(x, weight(name + ".weight", linear.weight())), weight(name + ".bias", linear.bias()));
     }
 
@@ -292,6 +341,18 @@ final class OnnxGraphWriter {
             attr("axis", -1L),
             attr("epsilon", epsilon)
         );
+    }
+
+    /**
+     * LayerNorm(x + bias + skip) as ONNX Runtime's contrib {@code com.microsoft.SkipLayerNormalization}: the residual add and
+     * the norm in one pass over the hidden states instead of two.
+     */
+    String skipLayerNorm(Projection x, String skip, LayerNormWeights norm, float epsilon, String name) {
+        List<String> inputs = new ArrayList<>(List.of(x.product(), skip, weight(name + ".gamma", norm.gamma()), weight(name + ".beta", norm.beta())));
+        if (x.bias() != null) {
+            inputs.add(x.bias()); // LayerNorm(x + skip + bias): the projection's bias added in the same pass
+        }
+        return customOp("com.microsoft", 1, "SkipLayerNormalization", inputs, attr("epsilon", epsilon));
     }
 
     String reshape(String x, long... shape) {

@@ -1,6 +1,7 @@
 package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 
 import org.elasticsearch.xcontent.ToXContentObject;
@@ -22,17 +23,31 @@ import java.util.Set;
  *                  otherwise, reported in the model's stats)
  * @param precision the graph's float type; fp16 runs only on the CUDA execution provider ({@link SessionPrecision}
  *                  decides what a CPU node does with it)
+ * @param quantize  {@code compile.quantize}: "none" (fp32 GEMMs, the default) or "int8" (int8 projection and
+ *                  feed-forward GEMMs, weights quantized per output channel when the graph is compiled; attention keeps
+ *                  the graph's float type); int8 needs precision fp32
  */
-public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision)
+public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision, GemmPrecision quantize)
     implements
         ToXContentObject {
 
-    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused", "precision");
+    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused", "precision", "quantize");
 
     public CompileSpec {
         if (precision == null) {
             precision = Precision.FP32;
         }
+        if (quantize == null) {
+            quantize = GemmPrecision.FP32;
+        }
+        if (quantize == GemmPrecision.INT8 && precision != Precision.FP32) {
+            throw new IllegalArgumentException("[compile.quantize] int8 takes float32 activations: it needs [compile.precision] fp32, got [" + precision + "]");
+        }
+    }
+
+    /** A graph in the given float type with fp32 GEMMs. */
+    public CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision) {
+        this(weights, longify, attention, fused, precision, GemmPrecision.FP32);
     }
 
     /** A float32 graph. */
@@ -58,14 +73,15 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         boolean longify = bool(map, "longify");
         boolean fused = bool(map, "fused");
         Precision precision = Precision.parse(String.valueOf(map.getOrDefault("precision", "fp32")));
+        GemmPrecision quantize = GemmPrecision.fromSpec(map.get("quantize"));
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(weights, longify, null, fused, precision);
+            return new CompileSpec(weights, longify, null, fused, precision, quantize);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
         }
-        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused, precision);
+        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused, precision, quantize);
     }
 
     private static AttentionOverride attention(Map<String, Object> attention) {
@@ -145,6 +161,9 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         if (precision != Precision.FP32) {
             // only when set: an fp32 spec keeps the JSON (and so the compiled-graph cache key) it had before the field
             builder.field("precision", precision.toString());
+        }
+        if (quantize != GemmPrecision.FP32) {
+            builder.field("quantize", quantize.label()); // likewise
         }
         if (attention != null) {
             builder.startObject("attention");

@@ -33,7 +33,9 @@ public final class CompiledModelCache {
     private static final Logger logger = LogManager.getLogger(CompiledModelCache.class);
 
     /** Bump when the graph builder's output changes for the same spec and weights. */
-    static final String GRAPH_FORMAT = "longdoc-graph-2"; // 2: the FFN activation follows hidden_act (big_bird: gelu_new)
+    // 2: the FFN activation follows hidden_act (big_bird: gelu_new); 3: bias + residual + LayerNorm as
+    // SkipLayerNormalization and the erf GELU as com.microsoft.Gelu (faster graphs: recompile the cached ones)
+    static final String GRAPH_FORMAT = "longdoc-graph-3";
 
     /** Produces the serialized ONNX model. */
     @FunctionalInterface

@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Turns a spec's {@code compile} section into an ONNX graph: import the weights, longify, build the pattern. */
+/**
+ * Turns a spec's {@code compile} section into an ONNX graph: import the weights, longify, build the pattern, in the
+ * section's precision.
+ */
 final class GraphCompilation {
 
     static final String HF_CONFIG = "config.json";
@@ -57,6 +60,6 @@ final class GraphCompilation {
                     + " tokens; set [compile.longify] to extend them"
             );
         }
-        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, precision));
+        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, precision, compile.quantize()));
     }
 }

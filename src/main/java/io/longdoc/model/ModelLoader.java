@@ -1,5 +1,6 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 import io.longdoc.runtime.Encoder;
 import io.longdoc.runtime.ExecutionProvider;
@@ -129,7 +130,7 @@ final class ModelLoader {
                 try {
                     Path graph = compiled(entry, true, precision);
                     Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
-                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, admission, placement(provider, precision.toString(), true, reasons));
+                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, admission, placement(provider, reported(precision, spec), true, reasons));
                 } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
                     if (e instanceof ModelLoadException m && m.status() != RestStatus.BAD_REQUEST) {
                         throw m; // the node's fault (its disk): the standard graph would fail the same way
@@ -141,7 +142,7 @@ final class ModelLoader {
         }
         Path graph = compiled(entry, false, precision);
         Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
-        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), admission, placement(provider, precision.toString(), false, reasons));
+        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), admission, placement(provider, reported(precision, spec), false, reasons));
     }
 
     /** Why {@code auto} runs models on the CPU, as a list the model's other reasons join. */
@@ -159,10 +160,23 @@ final class ModelLoader {
         return new ModelPlacement(name, device, precision, fusedOp ? name : null, reasons);
     }
 
-    /** The variant names the cache key's graph: fused or standard, and the precision when it is not fp32. */
+    /** The precision the model's placement reports: int8 when its GEMMs are, else the graph's float type. */
+    static String reported(Precision precision, ModelSpec spec) {
+        return spec.compile().quantize() == GemmPrecision.INT8 ? GemmPrecision.INT8.label() : precision.toString();
+    }
+
+    /**
+     * The variant names the cache key's graph: fused or standard, the precision when it is not fp32, and int8 when
+     * the GEMMs are.
+     */
     static String variant(boolean fused, Precision precision) {
+        return variant(fused, precision, GemmPrecision.FP32);
+    }
+
+    static String variant(boolean fused, Precision precision, GemmPrecision gemms) {
         String layout = fused ? "fused" : "standard";
-        return precision == Precision.FP32 ? layout : layout + "-" + precision;
+        String withPrecision = precision == Precision.FP32 ? layout : layout + "-" + precision;
+        return gemms == GemmPrecision.FP32 ? withPrecision : withPrecision + "-" + gemms.label();
     }
 
     private Path compiled(ModelCatalog.Entry entry, boolean fused, Precision precision) {
@@ -170,7 +184,7 @@ final class ModelLoader {
         try {
             return compiledModels.getOrCompile(
                 spec,
-                variant(fused, precision),
+                variant(fused, precision, spec.compile().quantize()),
                 GraphCompilation.weightFiles(spec, entry.folder()),
                 () -> GraphCompilation.compile(spec, entry.folder(), fused, precision)
             );

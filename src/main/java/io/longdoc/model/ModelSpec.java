@@ -84,6 +84,20 @@ public record ModelSpec(
         );
     }
 
+    /** What {@code GET _longdoc/models} reports as the model's precision. */
+    public static final String AS_EXPORTED = "as_exported";
+
+    /**
+     * The precision the spec asks for: "int8" ({@code compile.quantize}), else the graph's float type ("fp32", "fp16";
+     * the model's placement says what a node runs), or "as_exported" for a ready ONNX file, which longdoc runs as it is.
+     */
+    public String precision() {
+        if (compile == null) {
+            return AS_EXPORTED;
+        }
+        return compile.quantize() == io.longdoc.graph.GemmPrecision.INT8 ? compile.quantize().label() : compile.precision().toString();
+    }
+
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject();

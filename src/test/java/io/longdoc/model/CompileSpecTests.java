@@ -2,6 +2,7 @@ package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.AttentionPattern.RandomBlocks;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 
 import org.elasticsearch.common.Strings;
@@ -53,5 +54,32 @@ class CompileSpecTests {
     void anUnknownPrecisionNamesTheKey() {
         var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "bf16")));
         assertEquals("[compile.precision] must be one of [fp32, fp16], got [bf16]", e.getMessage());
+    }
+
+    @Test
+    void quantizeIsFp32UnlessInt8IsAskedFor() {
+        CompileSpec absent = CompileSpec.parse(Map.of("weights", "onnx_export"));
+        CompileSpec none = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "none"));
+        CompileSpec int8 = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "int8"));
+        assertEquals(GemmPrecision.FP32, absent.quantize());
+        assertEquals(GemmPrecision.FP32, none.quantize());
+        assertEquals(GemmPrecision.INT8, int8.quantize());
+        assertEquals(Strings.toString(absent), Strings.toString(none), "fp32 writes nothing: older graphs keep their cache key");
+        assertFalse(Strings.toString(none).contains("quantize"), Strings.toString(none));
+        assertTrue(Strings.toString(int8).contains("\"quantize\":\"int8\""), Strings.toString(int8));
+    }
+
+    @Test
+    void anUnknownQuantizeValueIsNamed() {
+        for (Object value : new Object[] { "int4", "INT8", "fp16", 8, true }) {
+            var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", value)));
+            assertEquals("[compile.quantize] must be one of [none, int8], got [" + value + "]", e.getMessage());
+        }
+    }
+
+    @Test
+    void int8GemmsNeedFloat32Activations() {
+        var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "fp16", "quantize", "int8")));
+        assertTrue(e.getMessage().contains("[compile.quantize] int8") && e.getMessage().contains("fp16"), e.getMessage());
     }
 }

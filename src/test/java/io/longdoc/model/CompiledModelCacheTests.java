@@ -1,5 +1,7 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.Precision;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,44 @@ class CompiledModelCacheTests {
              "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}}
             """.formatted(id);
         return ModelSpec.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), id);
+    }
+
+    private static ModelSpec compiledSpec(String quantize) throws IOException {
+        String json = """
+            {"id": "m", "architecture": "bert", "dims": 4, "pooling": "cls", "normalize": true, "max_tokens": 512,
+             "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}, "compile": {"weights": "onnx_export"%s}}
+            """.formatted(quantize == null ? "" : ", \"quantize\": \"" + quantize + "\"");
+        return ModelSpec.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "m");
+    }
+
+    /** An int8 graph never answers for an fp32 one, or the other way round: the precision is in the key and the variant. */
+    @Test
+    void thePrecisionIsPartOfTheKey(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("w.bin"), "weights");
+        ModelSpec fp32 = compiledSpec(null);
+        ModelSpec int8 = compiledSpec("int8");
+        assertEquals(CompiledModelCache.key(fp32, "fused", List.of(weights)), CompiledModelCache.key(compiledSpec("none"), "fused", List.of(weights)));
+        assertFalse(
+            CompiledModelCache.key(fp32, "fused", List.of(weights)).equals(CompiledModelCache.key(int8, "fused", List.of(weights))),
+            "the spec's precision changes the key"
+        );
+        assertEquals("fused", ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()));
+        assertEquals("standard", ModelLoader.variant(false, Precision.FP32, fp32.compile().quantize()));
+        assertEquals("fused-int8", ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()));
+        assertEquals("standard-int8", ModelLoader.variant(false, Precision.FP32, int8.compile().quantize()));
+        assertEquals("int8", ModelLoader.reported(Precision.FP32, int8));
+        assertEquals("fp32", ModelLoader.reported(Precision.FP32, fp32));
+        assertEquals("fp32", fp32.precision());
+        assertEquals("int8", int8.precision());
+        assertEquals("as_exported", spec("m").precision());
+
+        CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
+        Path a = cache.getOrCompile(fp32, ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()), List.of(weights),
+            () -> "fp32 graph".getBytes(StandardCharsets.UTF_8));
+        Path b = cache.getOrCompile(int8, ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()), List.of(weights),
+            () -> "int8 graph".getBytes(StandardCharsets.UTF_8));
+        assertFalse(a.equals(b));
+        assertEquals("int8 graph", Files.readString(b));
     }
 
     private static List<String> names(Path dir) throws IOException {
@@ -78,7 +118,8 @@ class CompiledModelCacheTests {
         Files.write(compiledDir.resolve("m-2-987654321.partial"), new byte[100]); // of another model, m-2
         CompiledModelCache cache = new CompiledModelCache(compiledDir);
         Path graph = cache.getOrCompile(spec("m"), "standard", List.of(weights), () -> new byte[] { 7 });
-        assertEquals(List.of("m-2-987654321.partial", graph.getFileName().toString()), names(compiledDir));
+        // sorted by name, and the graph's name holds a hash: compare as sorted lists, not in a fixed order
+        assertEquals(Stream.of("m-2-987654321.partial", graph.getFileName().toString()).sorted().toList(), names(compiledDir));
     }
 
     @Test

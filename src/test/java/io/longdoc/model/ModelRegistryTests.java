@@ -180,6 +180,48 @@ class ModelRegistryTests {
         }
     }
 
+    /**
+     * {@code compile.quantize: int8} through the whole load path: compiled and cached beside the fp32 graph (not in its
+     * place), opened with the fused kernel, reported as int8 by {@code GET _longdoc/models}, and embedding what fp32
+     * embeds to within int8's error.
+     */
+    @Test
+    void int8SpecCompilesItsOwnGraphAndReportsItsPrecision(@TempDir Path scratch) throws Exception {
+        Path models = Files.createDirectories(scratch.resolve("models"));
+        for (String quantize : new String[] { "none", "int8" }) {
+            Path folder = Files.createDirectories(models.resolve("mini-" + quantize));
+            Files.writeString(folder.resolve("model.json"), """
+                {"id": "%s", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 2048,
+                 "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+                 "compile": {"weights": "onnx_export", "longify": true, "fused": true, "quantize": "%s",
+                             "attention": {"type": "sliding_window", "window": 64}}}
+                """.formatted(folder.getFileName(), quantize));
+            Files.createSymbolicLink(folder.resolve("model.onnx"), TestModels.miniLmOnnx());
+            Files.createSymbolicLink(folder.resolve("tokenizer.json"), TestModels.miniLmTokenizer());
+        }
+        Path compiled = scratch.resolve("compiled");
+        try (ModelRegistry both = new ModelRegistry(models, scratch.resolve("none"), "mini-none", runtime, compiled, TestModels.opsLibrary(), InferenceBudget.UNLIMITED)) {
+            LoadedModel fp32 = both.load("mini-none");
+            LoadedModel int8 = both.load("mini-int8");
+            assertEquals(AttentionKernel.FUSED, int8.attentionKernel());
+            try (var files = Files.list(compiled)) {
+                assertEquals(2, files.filter(f -> f.toString().endsWith(".onnx")).count(), "one graph per precision");
+            }
+            var text = int8.tokenize("We hold these truths to be self-evident, that all men are created equal. ".repeat(40));
+            float[] a = int8.embed(text);
+            float[] b = fp32.embed(text);
+            double cosine = dot(a, b);
+            assertTrue(cosine >= 0.99 && cosine < 0.999999, "int8 is close to fp32 but not fp32 itself: cosine " + cosine);
+
+            var views = both.list().stream()
+                .map(e -> new io.longdoc.action.GetModelsAction.ModelView(e, both.attentionKernel(e.id()), both.placement(e.id()), both.stats(e.id())))
+                .toList();
+            String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
+            assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
+            assertTrue(json.contains("\"max_tokens\":2048,\"precision\":\"fp32\""), json);
+        }
+    }
+
     @Test
     void fusedSpecFallsBackToStandardOpsWhenTheLibraryIsMissingOrBroken(@TempDir Path scratch) throws Exception {
         Path models = Files.createDirectories(scratch.resolve("models"));

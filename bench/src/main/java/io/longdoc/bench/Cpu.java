@@ -3,6 +3,7 @@ package io.longdoc.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,20 @@ record Cpu(String model, Set<String> flags) {
         }
         return flags.contains("avx2") && flags.contains("fma") ? "avx2" : "generic";
     }
+
+    /**
+     * The int8 instructions MLAS can use for ONNX Runtime's u8s8 GEMMs: AVX-512 VNNI, AVX-VNNI, AMX int8 (AMX also
+     * needs the kernel to grant the tile state; MLAS checks that itself).
+     */
+    String int8Features() {
+        if (flags.isEmpty()) {
+            return "unknown";
+        }
+        List<String> present = INT8_FLAGS.stream().filter(flags::contains).toList();
+        return present.isEmpty() ? "none (no VNNI, no AMX)" : String.join(", ", present);
+    }
+
+    static final List<String> INT8_FLAGS = List.of("avx512_vnni", "avx_vnni", "amx_int8");
 
     String describe() {
         return String.format(Locale.ROOT, "%s, %d cores; avx512f=%s avx2=%s fma=%s → op ISA variant %s (inferred from the library's dispatch rule; "

@@ -10,6 +10,7 @@ import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.EncoderWeights;
 import io.longdoc.graph.GraphOptions;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.importer.Longify;
 import io.longdoc.graph.importer.OnnxExportImporter;
 
@@ -18,17 +19,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One ORT session per {@link EncoderVariant}, all built from the same pretrained weights and run with the same
- * intra-op threads: the longified encoder with dense attention, with the sliding window from standard ops and through
- * the fused kernel, and the original 512-position model for chunking. A variant that cannot be built here (no onnx-ops
- * library) is kept with the reason instead.
+ * One ORT session per {@link EncoderRun}, all built from the same pretrained weights and run with the same intra-op
+ * threads: the longified encoder with dense attention, with the sliding window from standard ops and through the fused
+ * kernel, and the original 512-position model for chunking; in int8, the same graphs with int8 GEMMs
+ * ({@link GemmPrecision#INT8}) — the int8 chunk-512 is the original model's weights compiled by the graph builder with a
+ * 512-token window through the fused kernel, which over a chunk of at most 512 tokens is full attention (the fp32 one
+ * runs the original ONNX export as it is). A variant that cannot be built here (no
+ * onnx-ops library) is kept with the reason instead.
  */
 final class EncoderSessions implements AutoCloseable {
 
@@ -37,8 +41,8 @@ final class EncoderSessions implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final int heads;
-    private final Map<EncoderVariant, OrtSession> sessions = new EnumMap<>(EncoderVariant.class);
-    private final Map<EncoderVariant, String> unavailable = new EnumMap<>(EncoderVariant.class);
+    private final Map<EncoderRun, OrtSession> sessions = new LinkedHashMap<>();
+    private final Map<EncoderRun, String> unavailable = new LinkedHashMap<>();
     private final List<OrtSession.SessionOptions> options = new ArrayList<>();
 
     private EncoderSessions(OrtEnvironment env, int heads) {
@@ -51,23 +55,37 @@ final class EncoderSessions implements AutoCloseable {
      * @param maxLength  positions of the longified graphs (the longest length to run)
      * @param window     sliding window, tokens each side
      * @param opsLibrary the onnx-ops library for {@link EncoderVariant#SPARSE_FUSED}
+     * @param runs       the sessions to open
      */
-    static EncoderSessions open(Path onnx, int maxLength, int window, int threads, Path opsLibrary) throws Exception {
+    static EncoderSessions open(Path onnx, int maxLength, int window, int threads, Path opsLibrary, List<EncoderRun> runs) throws Exception {
         progress("importing weights from " + onnx);
         EncoderWeights weights = OnnxExportImporter.read(onnx);
         int layers = weights.config().numLayers();
         EncoderSessions encoders = new EncoderSessions(OrtEnvironment.getEnvironment(), weights.config().numHeads());
         try {
-            progress("building the graphs: dense and sliding window w=" + window + " (standard ops, fused), " + maxLength + " positions");
-            AttentionPattern.Dense dense = new AttentionPattern.Dense();
-            encoders.add(EncoderVariant.DENSE, EncoderGraphBuilder.build(Longify.longify(weights, maxLength, dense).weights(), dense, GraphOptions.STANDARD),
-                threads, null);
+            progress("building the graphs: " + runs + "; dense and sliding window w=" + window + ", " + maxLength + " positions");
             EncoderWeights longWeights = Longify.longify(weights, maxLength, window).weights();
             AttentionPattern sliding = AttentionPattern.SlidingWindow.uniform(layers, window);
-            encoders.add(EncoderVariant.SPARSE_STD, EncoderGraphBuilder.build(longWeights, sliding, GraphOptions.STANDARD), threads, null);
-            encoders.addFused(longWeights, sliding, threads, opsLibrary);
-            OrtSession.SessionOptions chunkOptions = encoders.sessionOptions(threads);
-            encoders.sessions.put(EncoderVariant.CHUNK_512, encoders.env.createSession(onnx.toString(), chunkOptions));
+            AttentionPattern.Dense dense = new AttentionPattern.Dense();
+            for (EncoderRun run : runs) {
+                GraphOptions standard = new GraphOptions(false, run.precision());
+                switch (run.variant()) {
+                    case DENSE -> encoders.add(run, EncoderGraphBuilder.build(Longify.longify(weights, maxLength, dense).weights(), dense, standard), threads,
+                        null);
+                    case SPARSE_STD -> encoders.add(run, EncoderGraphBuilder.build(longWeights, sliding, standard), threads, null);
+                    case SPARSE_FUSED -> encoders.addFused(run, longWeights, sliding, threads, opsLibrary);
+                    case CHUNK_512 -> {
+                        if (run.precision() == GemmPrecision.FP32) {
+                            encoders.sessions.put(run, encoders.env.createSession(onnx.toString(), encoders.sessionOptions(threads)));
+                        } else {
+                            // a window of 512 each side through the fused kernel is exactly full attention over a chunk
+                            // (FusedGraphTests.windowCoveringTheInput);
+                            // the builder's dense attention in standard ops ran 2× slower than the kernel at 512 here
+                            encoders.addFused(run, weights, AttentionPattern.SlidingWindow.uniform(layers, CHUNK_TEXT_TOKENS + 2), threads, opsLibrary);
+                        }
+                    }
+                }
+            }
             return encoders;
         } catch (Exception | Error e) {
             encoders.close();
@@ -75,27 +93,27 @@ final class EncoderSessions implements AutoCloseable {
         }
     }
 
-    private void add(EncoderVariant variant, byte[] graph, int threads, Path opsLibrary) throws OrtException {
+    private void add(EncoderRun run, byte[] graph, int threads, Path opsLibrary) throws OrtException {
         OrtSession.SessionOptions sessionOptions = sessionOptions(threads);
         if (opsLibrary != null) {
             sessionOptions.registerCustomOpLibrary(opsLibrary.toAbsolutePath().toString());
         }
-        sessions.put(variant, env.createSession(graph, sessionOptions));
+        sessions.put(run, env.createSession(graph, sessionOptions));
     }
 
-    private void addFused(EncoderWeights weights, AttentionPattern pattern, int threads, Path opsLibrary) throws OrtException {
+    private void addFused(EncoderRun run, EncoderWeights weights, AttentionPattern pattern, int threads, Path opsLibrary) throws OrtException {
         if (Files.isRegularFile(opsLibrary) == false) {
-            unavailable.put(EncoderVariant.SPARSE_FUSED, "not run: no onnx-ops library at " + opsLibrary + " (the Maven build makes it)");
+            unavailable.put(run, "not run: no onnx-ops library at " + opsLibrary + " (the Maven build makes it)");
             return;
         }
         byte[] graph;
         try {
-            graph = EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true));
+            graph = EncoderGraphBuilder.build(weights, pattern, new GraphOptions(true, run.precision()));
         } catch (UnsupportedOperationException e) {
-            unavailable.put(EncoderVariant.SPARSE_FUSED, "not run: " + e.getMessage());
+            unavailable.put(run, "not run: " + e.getMessage());
             return;
         }
-        add(EncoderVariant.SPARSE_FUSED, graph, threads, opsLibrary);
+        add(run, graph, threads, opsLibrary);
     }
 
     private OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
@@ -113,18 +131,18 @@ final class EncoderSessions implements AutoCloseable {
         return heads;
     }
 
-    /** Why a variant cannot run at all here; empty when it can. */
-    Optional<String> unavailable(EncoderVariant variant) {
-        return Optional.ofNullable(unavailable.get(variant));
+    /** Why a run cannot happen at all here; empty when it can. */
+    Optional<String> unavailable(EncoderRun run) {
+        return Optional.ofNullable(unavailable.get(run));
     }
 
-    /** Encodes one document ({@code ids} with [CLS] first and [SEP] last) the variant's way. */
-    void encode(EncoderVariant variant, long[] ids) throws OrtException {
-        OrtSession session = sessions.get(variant);
+    /** Encodes one document ({@code ids} with [CLS] first and [SEP] last) the run's way. */
+    void encode(EncoderRun run, long[] ids) throws OrtException {
+        OrtSession session = sessions.get(run);
         if (session == null) {
-            throw new IllegalStateException(variant + " is unavailable: " + unavailable.get(variant));
+            throw new IllegalStateException(run + " is unavailable: " + unavailable.get(run));
         }
-        if (variant == EncoderVariant.CHUNK_512) {
+        if (run.variant() == EncoderVariant.CHUNK_512) {
             encodeChunks(session, ids);
         } else {
             run(session, ids);

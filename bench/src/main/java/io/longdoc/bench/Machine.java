@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The machine a run was made on, as the report prints it: numbers from another machine are not comparable. */
-record Machine(int cores, String cpu, String opIsa, double memoryGib, String os, String jdk, String ortVersion) {
+record Machine(int cores, String cpu, String opIsa, String int8Features, double memoryGib, String os, String jdk, String ortVersion) {
 
     static Machine describe() {
         Cpu cpu = Cpu.read();
@@ -15,6 +15,7 @@ record Machine(int cores, String cpu, String opIsa, double memoryGib, String os,
             Runtime.getRuntime().availableProcessors(),
             cpu.model(),
             cpu.isa(),
+            cpu.int8Features(),
             memTotalKib() / (1024.0 * 1024.0),
             System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
             System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),

@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +25,13 @@ record RunCaps(double maxDenseGb, double maxRunSeconds, int heads) {
     private static final int DENSE_NXN_TENSORS = 3;
 
     Optional<String> refusal(EncoderVariant variant, int n, List<EncoderRow> earlier) {
+        return refusal(variant, GemmPrecision.FP32, n, earlier);
+    }
+
+    /** The same for one precision of a variant: only that precision's shorter rows count. */
+    Optional<String> refusal(EncoderVariant variant, GemmPrecision precision, int n, List<EncoderRow> earlier) {
         List<EncoderRow> shorter = earlier.stream()
-            .filter(r -> r.variant() == variant && r.n() < n)
+            .filter(r -> r.variant() == variant && r.precision() == precision && r.n() < n)
             .sorted(Comparator.comparingInt(EncoderRow::n))
             .toList();
         Optional<EncoderRow> failed = shorter.stream().filter(r -> r.isMeasured() == false && r.note().startsWith("failed")).findFirst();

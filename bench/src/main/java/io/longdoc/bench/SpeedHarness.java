@@ -34,8 +34,8 @@ public final class SpeedHarness {
         String date = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         Machine machine = Machine.describe();
         LoadAverage loadAtStart = LoadAverage.now();
-        progress(String.format(Locale.ROOT, "%s; %d cores, %s; ONNX Runtime %s; %d intra-op threads; load average %s", command, machine.cores(),
-            machine.cpu(), machine.ortVersion(), s.threads(), loadAtStart));
+        progress(String.format(Locale.ROOT, "%s; %d cores, %s; int8 features: %s; ONNX Runtime %s; %d intra-op threads; load average %s", command,
+            machine.cores(), machine.cpu(), machine.int8Features(), machine.ortVersion(), s.threads(), loadAtStart));
 
         progress(step(1, "encoder table: " + s.model() + " at n = " + SpeedMarkdown.lengthsOf(s.lengths())));
         StepResult<List<EncoderRow>> encoder = s.runs("encoder") ? encoder(s) : StepResult.skipped("--skip encoder");
@@ -71,7 +71,7 @@ public final class SpeedHarness {
 
     private static StepResult<List<EncoderRow>> encoder(SpeedSettings s) {
         EncoderStep.Setup setup = new EncoderStep.Setup(s.modelDir(), s.model(), s.corpus(), s.lengths(), s.window(), s.threads(), s.warmup(), s.runs(),
-            s.opsLibrary(), new RunCaps(s.maxDenseGb(), s.maxRunSeconds(), 0));
+            s.opsLibrary(), new RunCaps(s.maxDenseGb(), s.maxRunSeconds(), 0), s.precisions(), s.interleave());
         for (Path file : List.of(setup.onnx(), setup.tokenizer(), s.corpus())) {
             if (Files.isRegularFile(file) == false) {
                 return StepResult.unavailable("no " + file + " (mvn test-compile unpacks the models; --corpus names the corpus)");

@@ -95,6 +95,7 @@ final class SpeedJson {
     private static ObjectNode encoderRow(EncoderRow row) {
         ObjectNode node = JsonRest.object();
         node.put("variant", row.variant().label());
+        node.put("precision", row.precision().label());
         node.put("n", row.n());
         node.put("status", row.isMeasured() ? "measured" : "not_run");
         if (row.isMeasured()) {
@@ -121,8 +122,11 @@ final class SpeedJson {
     private static ObjectNode ratios(EncoderRatios r) {
         ObjectNode node = JsonRest.object();
         node.put("n", r.n());
+        node.put("precision", r.precision().label());
         number(node, "sparse_fused_over_dense_tokens_per_s", r.speedOverDense());
         number(node, "sparse_fused_over_chunk_512_tokens_per_s", r.speedOverChunk());
+        number(node, "sparse_fused_over_fp32_chunk_512_tokens_per_s", r.speedOverFp32Chunk());
+        number(node, "sparse_fused_over_fp32_sparse_fused_tokens_per_s", r.speedOverFp32Fused());
         number(node, "sparse_fused_over_dense_peak_memory", r.memoryOverDense());
         number(node, "sparse_fused_over_chunk_512_peak_memory", r.memoryOverChunk());
         return node;
@@ -133,6 +137,7 @@ final class SpeedJson {
         node.put("cores", m.cores());
         node.put("cpu", m.cpu());
         node.put("op_isa", m.opIsa());
+        node.put("int8_features", m.int8Features());
         number(node, "memory_gib", m.memoryGib() < 0 ? Double.NaN : m.memoryGib());
         node.put("os", m.os());
         node.put("jdk", m.jdk());
@@ -150,6 +155,9 @@ final class SpeedJson {
         node.put("warmup", s.warmup());
         node.put("threads", s.threads());
         node.put("window", s.window());
+        node.put("interleave", s.interleave());
+        ArrayNode precisions = node.putArray("precisions");
+        s.precisions().forEach(p -> precisions.add(p.label()));
         node.put("max_dense_gb", s.maxDenseGb());
         node.put("max_run_seconds", s.maxRunSeconds());
         ArrayNode skip = node.putArray("skip");

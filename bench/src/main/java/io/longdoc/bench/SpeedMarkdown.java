@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -19,7 +21,7 @@ final class SpeedMarkdown {
         ingest(md, results);
         qa(md, results);
         if (results.encoder().isMeasured()) {
-            md.append("## Plot\n\n").append("Time per document and peak memory against length, log-log, one line per variant (measured rows only).\n\n")
+            md.append("## Plot\n\n").append("Time per document and peak memory against length, log-log, one line per variant and precision (int8 dashed; measured rows only).\n\n")
                 .append("![time and memory against length](").append(plotFile).append(")\n");
         }
         return md.toString();
@@ -28,8 +30,8 @@ final class SpeedMarkdown {
     private static void machine(StringBuilder md, SpeedResults results) {
         Machine m = results.machine();
         md.append("## Machine\n\n");
-        md.append("| cores | CPU | memory | OS | JDK | ONNX Runtime |\n| ---: | --- | ---: | --- | --- | --- |\n");
-        md.append(String.format(Locale.ROOT, "| %d | %s (fused op: %s) | %s | %s | %s | %s |%n%n", m.cores(), m.cpu(), m.opIsa(),
+        md.append("| cores | CPU | int8 features | memory | OS | JDK | ONNX Runtime |\n| ---: | --- | --- | ---: | --- | --- | --- |\n");
+        md.append(String.format(Locale.ROOT, "| %d | %s (fused op: %s) | %s | %s | %s | %s | %s |%n%n", m.cores(), m.cpu(), m.opIsa(), m.int8Features(),
             m.memoryGib() < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", m.memoryGib()), m.os(), m.jdk(), m.ortVersion()));
         md.append(String.format(Locale.ROOT, "Load average (1, 5, 15 min): %s at the start, %s at the end. Above %d (the cores), other processes "
             + "shared the CPU during the run and every time is slower than on a quiet machine.%n%n", results.loadAtStart(), results.loadAtEnd(), m.cores()));
@@ -48,25 +50,38 @@ final class SpeedMarkdown {
             + "Peak memory: the process's resident-set high-water mark during warm-up and runs, above its size before them (weights and sessions "
             + "excluded). ORT arena: %s.%n%n", s.model(), s.corpus().getFileName(), EncoderVariant.DENSE, EncoderVariant.SPARSE_STD, s.window(),
             EncoderVariant.SPARSE_FUSED, EncoderVariant.CHUNK_512, s.threads(), s.warmup(), s.warmup() == 1 ? "" : "s", s.runs(), SpeedResults.ORT_ARENA));
+        if (s.precisions().contains(GemmPrecision.INT8)) {
+            md.append("GemmPrecision int8: the same graphs with every projection and feed-forward GEMM in int8 (weights per output channel, activations "
+                + "quantized on the fly, ONNX Runtime's DynamicQuantizeMatMul; attention fp32); int8 chunk-512 is the original model's weights compiled "
+                + "by the graph builder with a 512-token window through the fused kernel (over a chunk, exactly full attention), while fp32 chunk-512 "
+                + "runs the original ONNX export. Dense runs in fp32 only.\n\n");
+        }
+        if (s.interleave()) {
+            md.append("**Interleaved** (`--interleave true`): at each length every variant's warm-up, then round after round one run of each, so a "
+                + "busy spell on a shared machine slows all variants alike; the ratios are the numbers to read, and peak memory is not measured.\n\n");
+        }
         if (s.runs() < 5) {
             md.append("**Fewer than 5 timed runs: the medians are rough** (EVAL.md asks for at least 5).\n\n");
         }
-        md.append("| n | variant | ms / doc (median) | ms (min) | tokens/s | peak memory (MB) | note |\n");
-        md.append("| ---: | --- | ---: | ---: | ---: | ---: | --- |\n");
+        md.append("| n | variant | precision | ms / doc (median) | ms (min) | tokens/s | peak memory (MB) | note |\n");
+        md.append("| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
         for (EncoderRow row : results.encoder().value()) {
             if (row.isMeasured()) {
                 Sample sample = row.sample();
-                md.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %s | %s |%n", row.n(), row.variant(), sample.medianMs(), sample.minMs(),
-                    row.tokensPerSecond(), sample.peakKnown() ? Long.toString(sample.peakRssMb()) : "?", row.note()));
+                md.append(String.format(Locale.ROOT, "| %d | %s | %s | %.0f | %.0f | %.0f | %s | %s |%n", row.n(), row.variant(), row.precision(),
+                    sample.medianMs(), sample.minMs(), row.tokensPerSecond(), sample.peakKnown() ? Long.toString(sample.peakRssMb()) : "?", row.note()));
             } else {
-                md.append(String.format(Locale.ROOT, "| %d | %s | – | – | – | – | %s |%n", row.n(), row.variant(), row.note()));
+                md.append(String.format(Locale.ROOT, "| %d | %s | %s | – | – | – | – | %s |%n", row.n(), row.variant(), row.precision(), row.note()));
             }
         }
-        md.append("\nsparse-fused against the others: tokens/s ratio (above 1: sparse-fused is faster) and peak-memory ratio (below 1: it needs less).\n\n");
-        md.append("| n | tokens/s ÷ dense | tokens/s ÷ chunk-512 | memory ÷ dense | memory ÷ chunk-512 |\n| ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("\nsparse-fused against the others: tokens/s ratio (above 1: sparse-fused is faster) and peak-memory ratio (below 1: it needs less). "
+            + "Dense is fp32; chunk-512 is the row's own precision, and fp32 in the last two columns.\n\n");
+        md.append("| n | precision | tokens/s ÷ dense | tokens/s ÷ chunk-512 | memory ÷ dense | memory ÷ chunk-512 | tokens/s ÷ fp32 chunk-512 "
+            + "| tokens/s ÷ fp32 sparse-fused |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (EncoderRatios r : results.ratios()) {
-            md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", r.n(), ratio(r.speedOverDense()), ratio(r.speedOverChunk()),
-                ratio(r.memoryOverDense()), ratio(r.memoryOverChunk())));
+            md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s |%n", r.n(), r.precision(), ratio(r.speedOverDense()),
+                ratio(r.speedOverChunk()), ratio(r.memoryOverDense()), ratio(r.memoryOverChunk()), ratio(r.speedOverFp32Chunk()),
+                ratio(r.speedOverFp32Fused())));
         }
         md.append('\n');
     }

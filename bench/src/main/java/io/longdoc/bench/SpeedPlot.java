@@ -1,8 +1,12 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -18,7 +22,7 @@ import javax.imageio.ImageIO;
 
 /**
  * {@code speed.png}: two log-log panels side by side, milliseconds per document and peak memory against length, one
- * line per variant. A variant's line stops where it could not run (no point is invented for a length not measured).
+ * line per variant and precision (int8 dashed). A variant's line stops where it could not run (no point is invented for a length not measured).
  * The length axis is log2 (lengths double from 512 to 16k), labelled in tokens at each power of two: XChart's own
  * log axis labels only decades, which would leave 512 … 16384 with one or two labels.
  */
@@ -32,10 +36,10 @@ final class SpeedPlot {
     static void write(List<EncoderRow> rows, String model, Path png) throws IOException {
         XYChart time = panel("Time per document (" + model + ")", "ms / document (median)");
         XYChart memory = panel("Peak memory (" + model + ")", "peak resident-set growth (MB)");
-        for (EncoderVariant variant : EncoderVariant.values()) {
-            List<EncoderRow> measured = rows.stream().filter(r -> r.variant() == variant && r.isMeasured()).toList();
-            addSeries(time, variant, measured, r -> r.sample().medianMs());
-            addSeries(memory, variant, measured.stream().filter(r -> r.sample().peakKnown()).toList(), r -> r.sample().peakRssMb());
+        for (String series : seriesNames(rows)) {
+            List<EncoderRow> measured = rows.stream().filter(r -> r.series().equals(series) && r.isMeasured()).toList();
+            addSeries(time, series, measured, r -> r.sample().medianMs());
+            addSeries(memory, series, measured.stream().filter(r -> r.sample().peakKnown()).toList(), r -> r.sample().peakRssMb());
         }
         BufferedImage image = new BufferedImage(2 * PANEL_WIDTH, PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -50,6 +54,11 @@ final class SpeedPlot {
         ImageIO.write(image, "png", png.toFile());
     }
 
+    /** One line per variant and precision present in the rows, in the table's order. */
+    static List<String> seriesNames(List<EncoderRow> rows) {
+        return rows.stream().map(EncoderRow::series).distinct().toList();
+    }
+
     private static XYChart panel(String title, String yTitle) {
         XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title).xAxisTitle("document length (tokens)").yAxisTitle(yTitle)
             .build();
@@ -61,14 +70,18 @@ final class SpeedPlot {
     }
 
     /** Log axes have no place for zero or less: such a point (a growth too small to see) is left out. */
-    private static void addSeries(XYChart chart, EncoderVariant variant, List<EncoderRow> rows, ToDoubleFunction<EncoderRow> y) {
+    private static void addSeries(XYChart chart, String series, List<EncoderRow> rows, ToDoubleFunction<EncoderRow> y) {
         List<EncoderRow> plotted = rows.stream().filter(r -> y.applyAsDouble(r) > 0).toList();
         if (plotted.isEmpty()) {
             return;
         }
         double[] xs = plotted.stream().mapToDouble(r -> Math.log(r.n()) / Math.log(2)).toArray();
         double[] ys = plotted.stream().mapToDouble(y).toArray();
-        chart.addSeries(variant.label(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+        XYSeries line = chart.addSeries(series, xs, ys);
+        line.setMarker(SeriesMarkers.CIRCLE);
+        if (plotted.get(0).precision() != GemmPrecision.FP32) {
+            line.setLineStyle(SeriesLines.DASH_DASH); // int8 beside its fp32 line, told apart without relying on colour
+        }
     }
 
     /** A panel with no series (nothing measured) is drawn as an empty frame saying so; XChart cannot draw it. */

@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +32,7 @@ record SpeedResults(
 
     /**
      * The in-process encoder row the end-to-end ingest compares with: the variant the node ran (the fused kernel, or
-     * standard ops where it fell back), at the measured length nearest (in ratio) to the ingested documents' length.
+     * standard ops where it fell back) in fp32 (the bundled models' precision), at the measured length nearest (in ratio) to the ingested documents' length.
      */
     Optional<EncoderRow> rawEncoderFor(BulkIngestStep.Result ingest) {
         if (encoder.isMeasured() == false) {
@@ -38,7 +40,7 @@ record SpeedResults(
         }
         EncoderVariant variant = "fused".equals(ingest.kernel()) ? EncoderVariant.SPARSE_FUSED : EncoderVariant.SPARSE_STD;
         return encoder.value().stream()
-            .filter(r -> r.variant() == variant && r.isMeasured())
+            .filter(r -> r.variant() == variant && r.precision() == GemmPrecision.FP32 && r.isMeasured())
             .min(Comparator.comparingDouble(r -> Math.abs(Math.log((double) r.n() / ingest.tokensPerDocument()))));
     }
 }

@@ -1,7 +1,10 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +37,9 @@ record SpeedSettings(
     int esBulkSize,
     int qaCandidates,
     int qaWarmup,
-    int qaQueries
+    int qaQueries,
+    List<GemmPrecision> precisions,
+    boolean interleave
 ) {
 
     /** Steps {@code --skip} may name. */
@@ -44,7 +49,7 @@ record SpeedSettings(
         Map<String, String> o = BenchCli.options(args);
         Set<String> known = Set.of("out", "model", "model-dir", "corpus", "lengths", "runs", "warmup", "threads", "window", "ops-library", "max-dense-gb",
             "max-run-seconds", "skip", "plugin-zip", "es-distribution", "es-work", "es-heap", "es-docs", "es-doc-tokens", "es-bulk-size", "qa-candidates",
-            "qa-warmup", "qa-queries");
+            "qa-warmup", "qa-queries", "precisions", "interleave");
         for (String key : o.keySet()) {
             if (known.contains(key) == false) {
                 throw new IllegalArgumentException("unknown option [--" + key + "]; known: " + new TreeSet<>(known));
@@ -84,7 +89,9 @@ record SpeedSettings(
             Integer.parseInt(o.getOrDefault("es-bulk-size", "5")),
             Integer.parseInt(o.getOrDefault("qa-candidates", "10")),
             Integer.parseInt(o.getOrDefault("qa-warmup", "3")),
-            Integer.parseInt(o.getOrDefault("qa-queries", "20"))
+            Integer.parseInt(o.getOrDefault("qa-queries", "20")),
+            Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(GemmPrecision::fromLabel).distinct().sorted().toList(),
+            Boolean.parseBoolean(o.getOrDefault("interleave", "false"))
         );
         settings.check();
         return settings;

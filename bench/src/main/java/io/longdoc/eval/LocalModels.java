@@ -1,5 +1,6 @@
 package io.longdoc.eval;
 
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
@@ -19,7 +20,7 @@ import java.util.List;
 /**
  * The in-process side of the harness, through the plugin's own classes: the long model (the bundled spec, for the
  * questions of longdoc-doc and longdoc-sections) and the same weights as the original short model (its ONNX export as
- * it is, 512 positions, full attention) for truncate-512 and chunk-512.
+ * it is, 512 positions, full attention) for truncate-512 and chunk-512; with {@code --quantize int8}, both in int8.
  */
 final class LocalModels implements AutoCloseable {
 
@@ -29,28 +30,40 @@ final class LocalModels implements AutoCloseable {
     private final ModelRegistry registry;
     private final LoadedModel longModel;
     private final LoadedModel shortModel;
+    private final String longModelId;
 
-    LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work) throws Exception {
+    /**
+     * @param precision fp32 runs the bundled spec and the original export; int8 runs both as {@link Int8Models} compiles
+     *                  them (the long model then has the id {@link #longModelId()})
+     */
+    LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, GemmPrecision precision) throws Exception {
         Path models = Files.createDirectories(work.resolve("models"));
-        Path longFolder = Files.createDirectories(models.resolve(modelId));
-        Files.copy(specDir.resolve(modelId).resolve("model.json"), longFolder.resolve("model.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        longModelId = Int8Models.id(modelId, precision);
+        Path longFolder = Files.createDirectories(models.resolve(longModelId));
+        String bundledSpec = Files.readString(specDir.resolve(modelId).resolve("model.json"));
+        Files.writeString(longFolder.resolve("model.json"), precision == GemmPrecision.FP32 ? bundledSpec : Int8Models.longSpec(bundledSpec, longModelId));
         link(longFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(longFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
-        String shortId = modelId + "-512";
+        String shortId = Int8Models.id(modelId + "-512", precision);
         Path shortFolder = Files.createDirectories(models.resolve(shortId));
-        Files.writeString(shortFolder.resolve("model.json"), """
+        Files.writeString(shortFolder.resolve("model.json"), precision == GemmPrecision.FP32 ? """
             {"id": "%s", "description": "the original model: its ONNX export as it is", "architecture": "bert", "dims": %d,
              "pooling": "%s", "normalize": true, "max_tokens": 512, "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"}}
-            """.formatted(shortId, 384, "cls"));
+            """.formatted(shortId, 384, "cls") : Int8Models.shortSpec(shortId, 384, "cls"));
         link(shortFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(shortFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
         runtime = new OrtRuntime(Runtime.getRuntime().availableProcessors(), ExecutionProvider.CPU);
-        registry = new ModelRegistry(models, work.resolve("no-operator-models"), modelId, runtime, work.resolve("compiled"), new OpsLibrary(opsLibrary), InferenceBudget.UNLIMITED);
-        longModel = registry.load(modelId);
+        registry = new ModelRegistry(models, work.resolve("no-operator-models"), longModelId, runtime, work.resolve("compiled"), new OpsLibrary(opsLibrary), InferenceBudget.UNLIMITED);
+        longModel = registry.load(longModelId);
         shortModel = registry.load(shortId);
         if (shortModel.spec().pooling() != longModel.spec().pooling() || shortModel.spec().dims() != longModel.spec().dims()) {
             throw new IllegalStateException("the short model must pool like the long one");
         }
+    }
+
+    /** The long model's id: the bundled one, or its int8 variant's. */
+    String longModelId() {
+        return longModelId;
     }
 
     private static void link(Path link, Path target) throws Exception {

@@ -1,5 +1,7 @@
 package io.longdoc.eval;
 
+import io.longdoc.graph.GemmPrecision;
+
 import io.longdoc.it.Corpus;
 import io.longdoc.search.reader.QuestionVectors;
 import io.longdoc.document.StoredSection;
@@ -29,6 +31,8 @@ import java.util.stream.Collectors;
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
  *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)] [--methods m1,m2 (default: all)]
  *   [--signals DIR (deep-section's reader signals, for bench/reader-levers.py)]
+ *   [--quantize fp32 | int8 (every encoder with int8 GEMMs: the long model as {@code <model>-int8} in the node and in
+ *    process, the short model compiled with dense attention; run it beside an fp32 run of the same options)]
  * </pre>
  */
 public final class QualityHarness {
@@ -80,11 +84,15 @@ public final class QualityHarness {
         QualityReport.Previous previous = resume ? QualityReport.read(out, settings) : QualityReport.Previous.NONE;
         List<Map<String, Object>> records = new ArrayList<>(previous.records());
         long started = System.nanoTime() - (long) (previous.seconds() * 1e9);
+        // --quantize int8: every encoder of the run (the long model in the node and in process, the short model of the
+        // baselines) with int8 GEMMs, to set beside an fp32 run of the same options
+        GemmPrecision precision = Int8Models.parse(o.getOrDefault("quantize", "fp32"));
         try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
-                 Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work);
+                 Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work, precision);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
-                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, model)) {
+                 Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
+                 precision == GemmPrecision.FP32 ? null : work.resolve("models").resolve(local.longModelId()))) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

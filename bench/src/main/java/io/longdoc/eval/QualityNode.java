@@ -35,17 +35,32 @@ final class QualityNode implements AutoCloseable {
     private final ElasticsearchNode node;
     private final JsonRest es;
 
-    QualityNode(Path distribution, Path pluginZip, Path work, String modelId) {
-        node = ElasticsearchNode.builder("longdoc-quality")
+    /**
+     * @param operatorModel a model folder of the harness (model.json, model.onnx, tokenizer.json) to install as an
+     *                      operator model under the node's {@code config/longdoc/models/<modelId>/} and make the node's
+     *                      default (the int8 variant of the bundled model); null runs the bundled {@code modelId}
+     */
+    QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel) {
+        ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-quality")
             .clusterName("longdoc-quality")
             .distribution(distribution)
             .plugin(pluginZip)
             .javaHome(Path.of(System.getProperty("java.home")))
             .workDir(work.resolve("es"))
             .logsDir(work.resolve("es-logs"))
-            .startTimeout(Duration.ofMinutes(5))
-            .build()
-            .start();
+            .startTimeout(Duration.ofMinutes(5));
+        if (operatorModel != null) {
+            for (String file : List.of("model.json", "model.onnx", "tokenizer.json")) {
+                try {
+                    builder.withConfigFile("longdoc/models/" + modelId + "/" + file, java.nio.file.Files.readAllBytes(operatorModel.resolve(file)));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            // long_doc_qa encodes the question with the node's default model unless the query names one
+            builder.setting("longdoc.default_model", modelId);
+        }
+        node = builder.build().start();
         es = new JsonRest(node.restClient());
         ObjectNode longDoc = JsonRest.object().put("field", "body").put("model_id", modelId).put("sections", true);
         ObjectNode pipeline = JsonRest.object();

@@ -5,7 +5,7 @@ import java.util.List;
 /** Results of a pretend run, for the report writers' tests: no model, no node, no timing. */
 final class SpeedFixtures {
 
-    static final Machine MACHINE = new Machine(2, "Test CPU 9000", "avx2", 23.4, "Linux 6.1 amd64", "Eclipse Adoptium 25+36", "1.29.0");
+    static final Machine MACHINE = new Machine(2, "Test CPU 9000", "avx2", "avx512_vnni, amx_int8", 23.4, "Linux 6.1 amd64", "Eclipse Adoptium 25+36", "1.29.0");
 
     private SpeedFixtures() {}
 
@@ -20,6 +20,18 @@ final class SpeedFixtures {
             row(EncoderVariant.SPARSE_STD, 4096, 1657, 543),
             row(EncoderVariant.SPARSE_FUSED, 4096, 772, 83),
             row(EncoderVariant.CHUNK_512, 4096, 882, 29));
+    }
+
+    /** {@link #encoderRows()} plus int8 sparse-std, sparse-fused and chunk-512 at both lengths, each twice as fast as fp32. */
+    static List<EncoderRow> encoderRowsWithInt8() {
+        List<EncoderRow> rows = new java.util.ArrayList<>(encoderRows());
+        for (EncoderRow fp32 : encoderRows()) {
+            if (fp32.isMeasured() && fp32.variant() != EncoderVariant.DENSE) {
+                Sample s = fp32.sample();
+                rows.add(EncoderRow.measured(fp32.variant(), io.longdoc.graph.GemmPrecision.INT8, fp32.n(), new Sample(s.medianMs() / 2, s.minMs() / 2, s.peakRssMb(), 3)));
+            }
+        }
+        return rows;
     }
 
     static SpeedResults results(StepResult<List<EncoderRow>> encoder, EsSteps.Results es) {

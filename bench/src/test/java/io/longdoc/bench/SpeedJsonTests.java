@@ -48,6 +48,21 @@ class SpeedJsonTests {
         assertTrue(json.at("/encoder/ort_arena").asText().startsWith("not available"));
     }
 
+    @Test
+    void rowsAndRatiosCarryTheirPrecision() {
+        JsonNode json = JsonRest.json(SpeedJson.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRowsWithInt8()),
+            new EsSteps.Results(StepResult.skipped("--skip es"), StepResult.skipped("--skip es")))));
+        assertEquals("fp32", json.at("/encoder/rows/0/precision").asText());
+        assertEquals("int8", json.at("/encoder/rows/8/precision").asText());
+        assertEquals("sparse-std", json.at("/encoder/rows/8/variant").asText());
+        JsonNode int8At4096 = json.at("/encoder/ratios/3");
+        assertEquals(4096, int8At4096.path("n").asInt());
+        assertEquals("int8", int8At4096.path("precision").asText());
+        assertEquals(882.0 / 386, int8At4096.path("sparse_fused_over_fp32_chunk_512_tokens_per_s").asDouble(), 1e-2);
+        assertEquals("avx512_vnni, amx_int8", json.at("/machine/int8_features").asText());
+        assertEquals("int8", json.at("/settings/precisions/1").asText());
+    }
+
     private static JsonNode write(EsSteps.Results es) {
         return JsonRest.json(SpeedJson.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es)));
     }

@@ -1,5 +1,6 @@
 package io.longdoc.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -11,15 +12,15 @@ class SpeedMarkdownTests {
     @Test
     void aLengthAVariantCouldNotRunKeepsItsRowWithTheReason() {
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
-        assertTrue(md.contains("| 4096 | dense | – | – | – | – | not run: n×n scores need ≈9 GB (cap 8 GB, --max-dense-gb) |"), md);
-        assertTrue(md.contains("| 4096 | sparse-fused | 772 |"), md);
+        assertTrue(md.contains("| 4096 | dense | fp32 | – | – | – | – | not run: n×n scores need ≈9 GB (cap 8 GB, --max-dense-gb) |"), md);
+        assertTrue(md.contains("| 4096 | sparse-fused | fp32 | 772 |"), md);
     }
 
     @Test
     void ratiosAreGivenPerLengthWithADashWhereDenseDidNotRun() {
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN), "speed.png");
-        assertTrue(md.contains("| 512 | 1.79 | 1.25 | 0.71 | 0.34 |"), md);
-        assertTrue(md.contains("| 4096 | – | 1.14 | – | 2.86 |"), md);
+        assertTrue(md.contains("| 512 | fp32 | 1.79 | 1.25 | 0.71 | 0.34 | 1.25 | 1.00 |"), md);
+        assertTrue(md.contains("| 4096 | fp32 | – | 1.14 | – | 2.86 | 1.14 | 1.00 |"), md);
     }
 
     @Test
@@ -59,6 +60,28 @@ class SpeedMarkdownTests {
         assertTrue(md.contains("2026-11-22T09:00:00Z") && md.contains("bash bench/speed.sh --lengths 512,4096 --runs 3"), md);
         assertTrue(md.contains("## Encoder\n\nskipped: --skip encoder"), md);
         assertTrue(md.contains("0.50 0.40 0.30 at the start, 1.90 0.90 0.40 at the end"), md);
+    }
+
+    /** int8 rows carry their precision, and their ratios compare with int8 chunk-512 and with fp32 chunk-512 and sparse-fused. */
+    @Test
+    void int8RowsHaveTheirPrecisionAndRatiosAgainstBothChunkings() {
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRowsWithInt8()), NO_PLUGIN), "speed.png");
+        assertTrue(md.contains("| 4096 | sparse-fused | int8 | 386 |"), md);
+        assertTrue(md.contains("| 4096 | chunk-512 | int8 | 441 |"), md);
+        // int8 fused 386 ms against int8 chunk 441 ms (1.14), fp32 chunk 882 ms (2.28) and fp32 fused 772 ms (2.00); dense not run
+        assertTrue(md.contains("| 4096 | int8 | – | 1.14 | – | 2.86 | 2.28 | 2.00 |"), md);
+        assertTrue(md.contains("GemmPrecision int8:"), md);
+        assertTrue(md.contains("| avx512_vnni, amx_int8 |"), "the run's int8 instructions are named: " + md);
+    }
+
+    @Test
+    void anInterleavedRunSaysItsRatiosAreTheNumbersToRead() {
+        SpeedResults plain = SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), NO_PLUGIN);
+        SpeedSettings interleaved = SpeedSettings.parse(new String[] { "--lengths", "512,4096", "--runs", "3", "--out", "/tmp/x", "--interleave", "true" });
+        SpeedResults results = new SpeedResults(plain.date(), plain.command(), plain.machine(), plain.loadAtStart(), plain.loadAtEnd(), interleaved,
+            plain.encoder(), plain.kernel(), plain.es());
+        assertTrue(SpeedMarkdown.write(results, "speed.png").contains("**Interleaved**"));
+        assertFalse(SpeedMarkdown.write(plain, "speed.png").contains("**Interleaved**"));
     }
 
     @Test

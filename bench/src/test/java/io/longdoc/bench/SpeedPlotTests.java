@@ -30,6 +30,17 @@ class SpeedPlotTests {
     }
 
     @Test
+    void int8GetsItsOwnLines(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("dense", "sparse-std", "sparse-fused", "chunk-512", "sparse-std int8", "sparse-fused int8", "chunk-512 int8"),
+            SpeedPlot.seriesNames(SpeedFixtures.encoderRowsWithInt8()));
+        Path fp32 = dir.resolve("fp32.png");
+        Path both = dir.resolve("both.png");
+        SpeedPlot.write(SpeedFixtures.encoderRows(), "m", fp32);
+        SpeedPlot.write(SpeedFixtures.encoderRowsWithInt8(), "m", both);
+        assertTrue(colouredPixels(ImageIO.read(both.toFile()), 0) > colouredPixels(ImageIO.read(fp32.toFile()), 0), "the int8 lines are drawn");
+    }
+
+    @Test
     void nothingMeasuredStillGivesAnImage(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("speed.png");
         SpeedPlot.write(List.of(EncoderRow.notRun(EncoderVariant.DENSE, 512, "not run: test")), "m", png);

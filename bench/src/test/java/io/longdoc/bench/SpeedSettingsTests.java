@@ -41,4 +41,18 @@ class SpeedSettingsTests {
         IllegalArgumentException option = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--lenghts", "512" }));
         assertTrue(option.getMessage().contains("[--lenghts]"), option.getMessage());
     }
+
+    @Test
+    void precisionsAreFp32AndInt8UnlessNarrowed() {
+        assertEquals(java.util.List.of(io.longdoc.graph.GemmPrecision.FP32, io.longdoc.graph.GemmPrecision.INT8), SpeedSettings.parse(new String[0]).precisions());
+        assertEquals(java.util.List.of(io.longdoc.graph.GemmPrecision.INT8), SpeedSettings.parse(new String[] { "--precisions", "int8" }).precisions());
+        var e = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--precisions", "fp32,int4" }));
+        assertTrue(e.getMessage().contains("int4"), e.getMessage());
+    }
+
+    @Test
+    void interleavingIsOffUnlessAskedFor() {
+        assertFalse(SpeedSettings.parse(new String[0]).interleave());
+        assertTrue(SpeedSettings.parse(new String[] { "--interleave", "true" }).interleave());
+    }
 }

@@ -105,7 +105,8 @@ public final class OpProfileBench {
         }
     }
 
-    private static void run(OrtEnvironment env, OrtSession session, long[] ids) throws Exception {
+    /** One forward pass over {@code ids} with a full mask and the first token global. */
+    public static void run(OrtEnvironment env, OrtSession session, long[] ids) throws Exception {
         long[] shape = { 1, ids.length };
         long[] mask = new long[ids.length];
         Arrays.fill(mask, 1);

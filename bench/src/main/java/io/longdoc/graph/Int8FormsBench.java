@@ -1,16 +1,15 @@
 package io.longdoc.graph;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
+import io.longdoc.bench.OpProfileBench;
 import io.longdoc.graph.importer.Longify;
 import io.longdoc.graph.importer.OnnxExportImporter;
 
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,12 +85,12 @@ public final class Int8FormsBench {
                 long[] ids = ids(n);
                 double[][] ms = new double[variants.size()][runs];
                 for (OrtSession s : sessions) {
-                    run(env, s, ids); // warm-up
+                    OpProfileBench.run(env, s, ids); // warm-up
                 }
                 for (int r = 0; r < runs; r++) {
                     for (int v = 0; v < sessions.size(); v++) {
                         long start = System.nanoTime();
-                        run(env, sessions.get(v), ids);
+                        OpProfileBench.run(env, sessions.get(v), ids);
                         ms[v][r] = (System.nanoTime() - start) / 1e6;
                     }
                 }
@@ -132,22 +131,6 @@ public final class Int8FormsBench {
         ids[0] = 101;
         ids[n - 1] = 102;
         return ids;
-    }
-
-    private static void run(OrtEnvironment env, OrtSession session, long[] ids) throws Exception {
-        long[] shape = { 1, ids.length };
-        long[] mask = new long[ids.length];
-        Arrays.fill(mask, 1);
-        long[] global = new long[ids.length];
-        global[0] = 1;
-        try (
-            OnnxTensor a = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-            OnnxTensor b = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-            OnnxTensor c = OnnxTensor.createTensor(env, LongBuffer.wrap(global), shape);
-            OrtSession.Result result = session.run(Map.of("input_ids", a, "attention_mask", b, "global_attention_mask", c))
-        ) {
-            result.get(0);
-        }
     }
 
     private static double median(double[] values) {

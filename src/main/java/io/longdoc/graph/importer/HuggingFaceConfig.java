@@ -139,7 +139,8 @@ record HuggingFaceConfig(
         throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be a string, got [" + value + "]");
     }
 
-    private static int integer(Map<String, Object> map, String key, int defaultValue) {
+    /** An integer key of {@code config.json}, or the default when absent; anything else is refused naming the key. */
+    static int integer(Map<String, Object> map, String key, int defaultValue) {
         Object value = map.get(key);
         if (value == null) {
             return defaultValue;

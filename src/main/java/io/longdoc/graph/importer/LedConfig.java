@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static io.longdoc.graph.importer.HuggingFaceConfig.integer;
+
 /**
  * What longdoc reads from an LED {@code config.json}; absent keys take the defaults of transformers' LEDConfig
  * (configuration_led.py: d_model 1024, 12 + 12 layers of 16 heads, ffn 4096, 16,384 encoder and 1,024 decoder
@@ -110,16 +112,5 @@ public record LedConfig(
             }
         }
         return out;
-    }
-
-    private static int integer(Map<String, Object> map, String key, int defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer i) {
-            return i;
-        }
-        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be an integer, got [" + value + "]");
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One plugin zip per Elasticsearch version: for each version, `mvn package` against that version's server artifacts
+# One plugin zip per Elasticsearch version: for each version, `mvn -pl src -am package` (onnx-ops and the plugin) against that version's server artifacts
 # (compile, onnx-ops ctest, every unit test, the zip), then the zip is checked (its descriptor must name the version)
 # and copied to target/dist/longdoc-<version>-es<es version>.zip. A plugin loads only into the exact Elasticsearch
 # version it was built for, hence one zip each.
@@ -31,7 +31,7 @@ for es in "${versions[@]}"; do
   rm -rf target/classes target/test-classes target/maven-status target/surefire-reports target/generated-sources \
     target/generated-test-sources
   started=$SECONDS
-  mvn -B -ntp -Delasticsearch.version="$es" "${mvn_args[@]}" package
+  mvn -B -ntp -Delasticsearch.version="$es" "${mvn_args[@]}" -pl src -am package
   zip="target/longdoc-$project_version-es$es.zip"
   descriptor_version=$(unzip -p "$zip" plugin-descriptor.properties | sed -n 's/^elasticsearch.version=//p')
   if [ "$descriptor_version" != "$es" ]; then

@@ -5,7 +5,4 @@
 #   bash bench/batching.sh --lengths 64,128 --batches 32 --runs 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source .ci/java-home.sh
-mvn -B -q -ntp test-compile
-mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.BatchingBench -Dexec.classpathScope=test \
-  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false
+exec bash bench/java.sh io.longdoc.bench.BatchingBench "$@"

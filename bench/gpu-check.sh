@@ -64,15 +64,16 @@ mkdir -p "$out"
 
 step() { echo "[gpu-check $(date -u +%H:%M:%S)] $*"; }
 
-# The Java side, the CPU onnx-ops library and ORT's headers (from npm, into target/onnx-ops/ort-headers), and the GPU
+# The Java side, the CPU onnx-ops library and ORT's headers (from npm, into onnx-ops/target/ort-headers), and the GPU
 # zip's ONNX Runtime natives (the longdoc-gpu profile unpacks them). The CUDA library is built in step 1 for the GPU
 # present, faster than the profile's two architectures.
 step "maven: compile, CPU ops library, onnxruntime_gpu natives"
-mvn -B -q -ntp -Plongdoc-gpu -Dlongdoc.cuda=OFF test-compile
+# (the bench module's package: its classpath file; the GPU zip itself is not assembled here)
+mvn -B -q -ntp -Plongdoc-gpu -Dlongdoc.cuda=OFF -Dassembly.skipAssembly=true -pl bench -am package -DskipTests
 
 step "1/2 CUDA kernel against the CPU kernel (onnx-ops/test/run_cuda_check.sh)"
 kernel=ok
-CUDA_ARCHS=native BUILD_DIR=$out/onnx-ops JOBS=$jobs LONGDOC_ORT_HEADERS_DIR=$root/target/onnx-ops/ort-headers \
+CUDA_ARCHS=native BUILD_DIR=$out/onnx-ops JOBS=$jobs LONGDOC_ORT_HEADERS_DIR=$root/onnx-ops/target/ort-headers \
   bash onnx-ops/test/run_cuda_check.sh >"$out/kernel-check.log" 2>&1 || kernel=FAIL
 tail -n 15 "$out/kernel-check.log"
 
@@ -83,11 +84,11 @@ rm -rf "$natives" && mkdir -p "$natives"
 ln -s "$root"/target/natives/onnxruntime-gpu/ai/onnxruntime/native/linux-x64/*.so "$natives"/
 model=ok
 if [ -f "$out/onnx-ops/liblongdoc_ops_cuda.so" ]; then
-  mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.GpuCheck -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
-    -Donnxruntime.native.path="$natives" -Dai.djl.offline=true \
-    -Dexec.args="--ops-cpu $root/target/onnx-ops/liblongdoc_ops.so --ops-cuda $out/onnx-ops/liblongdoc_ops_cuda.so \
-      --specs $root/src/main/models --sources $root/target/model-sources --corpus $root/$corpus --work $out/work \
-      --lengths $lengths --runs $runs --peak-fp16-tflops $peak_fp16 --peak-fp32-tflops $peak_fp32" | tee "$out/model-check.log" || model=FAIL
+  LONGDOC_BUILD=0 JAVA_OPTS="-Donnxruntime.native.path=$natives" bash bench/java.sh io.longdoc.bench.GpuCheck \
+    --ops-cpu "$root/onnx-ops/target/liblongdoc_ops.so" --ops-cuda "$out/onnx-ops/liblongdoc_ops_cuda.so" \
+    --specs "$root/src/main/models" --sources "$root/target/model-sources" --corpus "$root/$corpus" --work "$out/work" \
+    --lengths "$lengths" --runs "$runs" --peak-fp16-tflops "$peak_fp16" --peak-fp32-tflops "$peak_fp32" \
+    | tee "$out/model-check.log" || model=FAIL
 else
   echo "liblongdoc_ops_cuda.so was not built (see $out/kernel-check.log)" >&2
   model=FAIL

@@ -7,6 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/java-home.sh
 [ -f target/led-base-random/model.safetensors ] || python3 src/test/python/led/led_synthetic.py target/led-base-random --led-base
-mvn -B -q -ntp -o test-compile
-MAVEN_OPTS="${MAVEN_OPTS:--Xmx8g}" mvn -B -q -ntp -o exec:java -Dexec.mainClass=io.longdoc.bench.LedSpeedBench -Dexec.classpathScope=test \
-  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false
+JAVA_OPTS="${JAVA_OPTS:--Xmx8g}" exec bash bench/java.sh io.longdoc.bench.LedSpeedBench "$@"

@@ -4,7 +4,4 @@
 #   bash bench/op-profile.sh [--lengths 512,4096,16384] [--precisions fp32,int8] [--runs 3] [--threads N] [--out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source .ci/java-home.sh
-mvn -B -q -ntp -Dlongdoc.cuda=OFF test-compile
-mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.OpProfileBench -Dexec.classpathScope=test \
-  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false
+exec bash bench/java.sh io.longdoc.bench.OpProfileBench "$@"

@@ -12,8 +12,4 @@
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source .ci/java-home.sh
-mvn -B -q -ntp -Dlongdoc.cuda=OFF package -DskipTests
-mvn -B -q -ntp -Dlongdoc.cuda=OFF dependency:copy@es-distribution-for-tests
-mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.eval.QualityHarness -Dexec.classpathScope=test \
-  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false -Dai.djl.offline=true
+exec bash bench/java.sh io.longdoc.eval.QualityHarness "$@"

@@ -14,21 +14,5 @@ source .ci/java-home.sh
 export MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 export LONGDOC_SPEED_COMMAND="bash bench/speed.sh $*"
 
-skip_es=no
-args=("$@")
-for ((i = 0; i + 1 < ${#args[@]}; i++)); do
-  if [ "${args[i]}" = --skip ]; then
-    case ",${args[i + 1]}," in *,es,*) skip_es=yes ;; esac
-  fi
-done
-# everything measured runs on the CPU: the CUDA kernel is not compiled for it (nvcc takes minutes on a small machine)
-build=(-B -q -ntp -Dlongdoc.cuda=OFF)
-if [ "$skip_es" = yes ]; then
-  mvn "${build[@]}" test-compile
-else
-  # the end-to-end steps install the plugin zip into the integ-test-zip distribution, as the integration tests do
-  mvn "${build[@]}" package -DskipTests
-  mvn "${build[@]}" dependency:copy@es-distribution-for-tests
-fi
-mvn -B -q -ntp exec:java -Dexec.mainClass=io.longdoc.bench.SpeedHarness -Dexec.classpathScope=test \
-  -Dexec.args="$*" -Dexec.cleanupDaemonThreads=false
+# the end-to-end steps install the plugin zip into the integ-test-zip distribution, as the integration tests do
+exec bash bench/java.sh io.longdoc.bench.SpeedHarness "$@"

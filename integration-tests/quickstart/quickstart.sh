@@ -75,13 +75,13 @@ if [ -f "$WORK/es.pid" ] && kill -0 "$(cat "$WORK/es.pid")" 2>/dev/null; then
   exit 1
 fi
 
-echo "==> building the plugin (mvn package -DskipTests)"
-mvn -B -q -ntp package -DskipTests
+echo "==> building the plugin (mvn -pl src -am package -DskipTests: onnx-ops and the plugin zip, no CUDA)"
+mvn -B -q -ntp -pl src -am package -DskipTests
 PLUGIN_ZIP=$(ls "$REPO"/target/longdoc-*-es"$ES_VERSION".zip)
 
 echo "==> unpacking Elasticsearch $ES_VERSION (integ-test-zip from Maven Central) into $WORK"
 rm -rf "$WORK" && mkdir -p "$WORK"
-mvn -B -q -ntp dependency:copy \
+mvn -B -q -ntp -N dependency:copy \
   -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" -DoutputDirectory="$WORK"
 (cd "$WORK" && unzip -q "elasticsearch-$ES_VERSION.zip")
 

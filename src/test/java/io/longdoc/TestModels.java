@@ -16,7 +16,7 @@ public final class TestModels {
         return Path.of(dir);
     }
 
-    /** The onnx-ops library Maven built (target/onnx-ops/liblongdoc_ops.so). */
+    /** The onnx-ops library Maven built (onnx-ops/target/liblongdoc_ops.so). */
     public static io.longdoc.runtime.OpsLibrary opsLibrary() {
         String file = System.getProperty("tests.longdoc.ops.library");
         if (file == null) {

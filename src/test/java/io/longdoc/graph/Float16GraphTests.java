@@ -204,7 +204,7 @@ class Float16GraphTests {
      */
     @Test
     void fusedFp16GraphsRunWithTheCudaLibrarysSchema() throws OrtException {
-        Path cudaLibrary = Path.of(System.getProperty("tests.longdoc.ops.cuda.library", "target/onnx-ops/liblongdoc_ops_cuda.so")).toAbsolutePath();
+        Path cudaLibrary = Path.of(System.getProperty("tests.longdoc.ops.cuda.library", "onnx-ops/target/liblongdoc_ops_cuda.so")).toAbsolutePath();
         assumeTrue(Files.isRegularFile(cudaLibrary), "the CUDA ops library was not built (" + cudaLibrary + "): build with -Dlongdoc.cuda=ON");
         TokenBatch inputs = TokenBatch.random(47, new int[] { 37, 30 }, new int[][] { { 0 }, { 0 } }, 0);
         EncoderWeights weights = RandomEncoderWeights.bert(47).withGlobalProjections().build();

@@ -56,7 +56,7 @@ class FusedGraphTests {
         Path library = GraphRuns.opsLibrary();
         if (Files.isRegularFile(library) == false) {
             fail("the longdoc ops library is not built: missing [" + library + "]. Build it with "
-                + "`cmake -S onnx-ops -B target/onnx-ops -DCMAKE_BUILD_TYPE=Release && cmake --build target/onnx-ops -j2` "
+                + "`cmake -S onnx-ops -B onnx-ops/target -DCMAKE_BUILD_TYPE=Release && cmake --build onnx-ops/target -j2` "
                 + "(or point -D" + GraphRuns.OPS_LIBRARY_PROPERTY + " at a built liblongdoc_ops.so)");
         }
     }
@@ -244,7 +244,7 @@ class FusedGraphTests {
     /** The first {@code count} tokens of the sotu addresses read in order, ending with a [SEP]. */
     static long[] realTokens(int count) throws Exception {
         StringBuilder text = new StringBuilder();
-        try (BufferedReader reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.sotu())) {
+        try (BufferedReader reader = io.longdoc.corpus.Corpus.open(io.longdoc.corpus.Corpus.sotu())) {
             // about 1.3 tokens a word: read addresses until there are surely enough
             for (String line; text.length() < count * 8L && (line = reader.readLine()) != null;) {
                 Map<String, Object> doc = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(

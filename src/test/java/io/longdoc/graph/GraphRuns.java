@@ -178,9 +178,9 @@ public final class GraphRuns {
         T read(OrtSession.Result result) throws OrtException;
     }
 
-    /** The longdoc ops library: -Dtests.longdoc.ops.library, by default target/onnx-ops/liblongdoc_ops.so. */
+    /** The longdoc ops library: -Dtests.longdoc.ops.library, by default onnx-ops/target/liblongdoc_ops.so. */
     public static Path opsLibrary() {
-        return Path.of(System.getProperty(OPS_LIBRARY_PROPERTY, "target/onnx-ops/liblongdoc_ops.so")).toAbsolutePath();
+        return Path.of(System.getProperty(OPS_LIBRARY_PROPERTY, "onnx-ops/target/liblongdoc_ops.so")).toAbsolutePath();
     }
 
     /** Runs a standard-op graph on the batch in a session of its own. */

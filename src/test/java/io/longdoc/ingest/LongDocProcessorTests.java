@@ -229,7 +229,7 @@ class LongDocProcessorTests {
     }
 
     private static String firstSotuAddress() throws Exception {
-        try (var reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.sotu())) {
+        try (var reader = io.longdoc.corpus.Corpus.open(io.longdoc.corpus.Corpus.sotu())) {
             return (String) org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                 org.elasticsearch.xcontent.XContentType.JSON.xContent(), reader.readLine(), false).get("text");
         }

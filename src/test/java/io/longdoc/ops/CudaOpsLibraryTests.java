@@ -35,7 +35,7 @@ class CudaOpsLibraryTests {
 
     @BeforeAll
     static void findLibrary() {
-        String configured = System.getProperty(LIBRARY_PROPERTY, "target/onnx-ops/" + OpsLibrary.CUDA_FILE_NAME);
+        String configured = System.getProperty(LIBRARY_PROPERTY, "onnx-ops/target/" + OpsLibrary.CUDA_FILE_NAME);
         library = Path.of(configured).toAbsolutePath();
         assumeTrue(Files.isRegularFile(library), "the CUDA ops library was not built (" + library + "): build with -Dlongdoc.cuda=ON");
     }

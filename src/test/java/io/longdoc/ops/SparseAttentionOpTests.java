@@ -35,7 +35,7 @@ class SparseAttentionOpTests {
     private static Path library;
 
     /** Where the Maven build puts the library, then where a developer's CMake build does. */
-    private static final List<String> DEFAULT_LOCATIONS = List.of("target/onnx-ops/liblongdoc_ops.so", "onnx-ops/build/liblongdoc_ops.so");
+    private static final List<String> DEFAULT_LOCATIONS = List.of("onnx-ops/target/liblongdoc_ops.so", "onnx-ops/build/liblongdoc_ops.so");
 
     @BeforeAll
     static void findLibrary() {

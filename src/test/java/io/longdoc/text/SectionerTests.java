@@ -88,7 +88,7 @@ class SectionerTests {
     }
 
     private static String firstPydocsText() throws Exception {
-        try (BufferedReader reader = io.longdoc.it.Corpus.open(io.longdoc.it.Corpus.pydocs())) {
+        try (BufferedReader reader = io.longdoc.corpus.Corpus.open(io.longdoc.corpus.Corpus.pydocs())) {
             String line = reader.readLine();
             Map<String, Object> doc = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                 org.elasticsearch.xcontent.XContentType.JSON.xContent(), line, false);

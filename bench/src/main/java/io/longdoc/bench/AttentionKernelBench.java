@@ -18,7 +18,7 @@ import java.util.Map;
  * The table reports the median and the minimum of the timed runs.
  *
  * <pre>bash bench/attention-kernel.sh [--lengths 1024,4096,16384] [--runs 5] [--head-dim 32|64] [--heads 12] [--window 256]
- *     [--threads all cores] [--warmup 2] [--ops-library target/onnx-ops/liblongdoc_ops.so] [--out bench/results]</pre>
+ *     [--threads all cores] [--warmup 2] [--ops-library onnx-ops/target/liblongdoc_ops.so] [--out bench/results]</pre>
  */
 public final class AttentionKernelBench {
 
@@ -31,7 +31,7 @@ public final class AttentionKernelBench {
         int headDim = Integer.parseInt(options.getOrDefault("head-dim", "32"));
         int window = Integer.parseInt(options.getOrDefault("window", "256"));
         int threads = Integer.parseInt(options.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
-        Path library = Path.of(options.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so"));
+        Path library = Path.of(options.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so"));
         Path out = Path.of(options.getOrDefault("out", "bench/results"));
         AttentionKernels.Setup setup = new AttentionKernels.Setup(heads, headDim, window, threads, warmup, runs);
         if (Files.isRegularFile(library) == false) {

@@ -50,7 +50,7 @@ public final class BatchingBench {
         List<String> variants = List.of(options.getOrDefault("variants", "fused,standard").split(","));
         int threads = Integer.parseInt(options.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         Path out = Path.of(options.getOrDefault("out", "bench/results"));
-        Path opsLibrary = Path.of(options.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so"));
+        Path opsLibrary = Path.of(options.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so"));
 
         progress("tokenizing the openings of " + texts + " addresses from " + corpus);
         List<long[]> openings;
@@ -200,7 +200,7 @@ public final class BatchingBench {
     /** The first tokens of the first {@code count} addresses (whole tokenization of a prefix of the text). */
     private static List<long[]> openings(Tokenizer tokenizer, Path corpus, int count, int tokens) throws Exception {
         List<long[]> openings = new ArrayList<>();
-        try (BufferedReader reader = io.longdoc.it.Corpus.open(corpus)) {
+        try (BufferedReader reader = io.longdoc.corpus.Corpus.open(corpus)) {
             for (String line; openings.size() < count && (line = reader.readLine()) != null;) {
                 String text = (String) org.elasticsearch.common.xcontent.XContentHelper.convertToMap(
                     org.elasticsearch.xcontent.XContentType.JSON.xContent(), line, false).get("text");

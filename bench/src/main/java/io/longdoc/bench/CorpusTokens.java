@@ -1,6 +1,6 @@
 package io.longdoc.bench;
 
-import io.longdoc.it.Corpus;
+import io.longdoc.corpus.Corpus;
 import io.longdoc.text.TokenizedText;
 import io.longdoc.text.Tokenizer;
 

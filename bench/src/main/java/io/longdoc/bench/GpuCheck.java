@@ -76,7 +76,7 @@ public final class GpuCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        new io.longdoc.EsLoggingSetup().launcherSessionOpened(null); // Elasticsearch's exceptions and the registry log
+        io.longdoc.EsLogging.install(); // Elasticsearch's exceptions and the registry log
         Map<String, String> options = BenchCli.options(args);
         String modelId = options.getOrDefault("model", "bge-small-en-v1.5");
         int[] lengths = Arrays.stream(options.getOrDefault("lengths", "512,4096,16384").split(",")).mapToInt(Integer::parseInt).toArray();

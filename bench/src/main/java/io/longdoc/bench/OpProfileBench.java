@@ -51,7 +51,7 @@ public final class OpProfileBench {
         List<GemmPrecision> precisions = Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(GemmPrecision::fromLabel).toList();
         int runs = Integer.parseInt(o.getOrDefault("runs", "3"));
         int threads = Integer.parseInt(o.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
-        Path opsLibrary = Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")).toAbsolutePath();
+        Path opsLibrary = Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")).toAbsolutePath();
         Path corpus = Path.of(o.getOrDefault("corpus", "bench/data/sotu.jsonl.gz"));
         Path out = Files.createDirectories(Path.of(o.getOrDefault("out", "bench/results/op-profile")));
         int maxLength = lengths[lengths.length - 1];

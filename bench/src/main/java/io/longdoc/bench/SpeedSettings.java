@@ -76,7 +76,7 @@ record SpeedSettings(
             Integer.parseInt(o.getOrDefault("warmup", "1")),
             Integer.parseInt(o.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors()))),
             Integer.parseInt(o.getOrDefault("window", "256")),
-            Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")),
+            Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")),
             Double.parseDouble(o.getOrDefault("max-dense-gb", "8")),
             Double.parseDouble(o.getOrDefault("max-run-seconds", "120")),
             skip,

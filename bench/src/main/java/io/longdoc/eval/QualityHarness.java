@@ -1,8 +1,10 @@
 package io.longdoc.eval;
 
+import io.longdoc.corpus.DeepSectionTask;
+import io.longdoc.corpus.InsertionTask;
 import io.longdoc.graph.GemmPrecision;
 
-import io.longdoc.it.Corpus;
+import io.longdoc.corpus.Corpus;
 import io.longdoc.search.reader.QuestionVectors;
 import io.longdoc.document.StoredSection;
 
@@ -89,7 +91,7 @@ public final class QualityHarness {
         GemmPrecision precision = Int8Models.parse(o.getOrDefault("quantize", "fp32"));
         try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
-                 Path.of(o.getOrDefault("ops-library", "target/onnx-ops/liblongdoc_ops.so")), work, precision);
+                 Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")), work, precision);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
                  precision == GemmPrecision.FP32 ? null : work.resolve("models").resolve(local.longModelId()))) {

@@ -33,7 +33,7 @@ import java.util.TreeMap;
 public final class Int8FormsBench {
 
     private static final String MODEL = "target/model-sources/bge-small-en-v1.5/bge-small-en-v1.5.onnx";
-    private static final String OPS = "target/onnx-ops/liblongdoc_ops.so";
+    private static final String OPS = "onnx-ops/target/liblongdoc_ops.so";
     private static final int WINDOW = 256;
 
     private Int8FormsBench() {}

@@ -1,7 +1,6 @@
 package io.longdoc.eval;
 
-import io.longdoc.it.Corpus;
-import io.longdoc.it.HarnessConfig;
+import io.longdoc.corpus.Corpus;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class CorpusFilesTests {
     private static final Set<String> WITHOUT_SECTIONS = Set.of("sotu.jsonl.gz");
 
     private static List<Path> corpora() throws IOException {
-        try (Stream<Path> files = Files.list(HarnessConfig.corpusDir())) {
+        try (Stream<Path> files = Files.list(Corpus.dir())) {
             return files.filter(f -> f.getFileName().toString().endsWith(".jsonl.gz")).sorted().toList();
         }
     }

@@ -43,7 +43,7 @@ class LocalModelsInt8Tests {
     }
 
     private static LocalModels open(Path work, GemmPrecision precision) throws Exception {
-        return new LocalModels(MODEL, Path.of("src/main/models"), Path.of("target/model-sources/" + MODEL), Path.of("target/onnx-ops/liblongdoc_ops.so"),
+        return new LocalModels(MODEL, Path.of("src/main/models"), Path.of("target/model-sources/" + MODEL), Path.of("onnx-ops/target/liblongdoc_ops.so"),
             work, precision);
     }
 }

@@ -1,5 +1,6 @@
 package io.longdoc.it;
 
+import io.longdoc.corpus.Corpus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Order;

@@ -1,9 +1,10 @@
 package io.longdoc.it;
 
+import io.longdoc.corpus.Corpus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longdoc.TestModels;
-import io.longdoc.eval.InsertionTask;
+import io.longdoc.corpus.InsertionTask;
 import io.longdoc.text.Tokenizer;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterAll;

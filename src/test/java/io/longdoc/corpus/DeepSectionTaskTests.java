@@ -1,7 +1,6 @@
-package io.longdoc.eval;
+package io.longdoc.corpus;
 
 import io.longdoc.TestModels;
-import io.longdoc.it.Corpus;
 import io.longdoc.text.Tokenizer;
 
 import org.junit.jupiter.api.Test;
@@ -50,20 +49,5 @@ class DeepSectionTaskTests {
             assertEquals(List.of(), DeepSectionTask.select(List.of(new Corpus.Document("d", "D", "s", body, null)), tokenizer::tokenize, 0, 1),
                 "a corpus without sections has no questions");
         }
-    }
-
-    @Test
-    void blankTextsAreNoCandidatesAndAnIdUsedTwiceIsRefusedByName(@TempDir Path dir) throws Exception {
-        Path corpus = Files.writeString(dir.resolve("c.jsonl"), """
-            {"id": "kept", "text": "Some text."}
-            {"id": "blank", "text": "   "}
-            """);
-        assertEquals(List.of("kept"), QualityHarness.deepCandidates(corpus).stream().map(Corpus.Document::id).toList());
-        Path twice = Files.writeString(dir.resolve("twice.jsonl"), """
-            {"id": "same", "text": "One."}
-            {"id": "same", "text": "Two."}
-            """);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QualityHarness.deepCandidates(twice));
-        assertTrue(e.getMessage().contains("holds the id [same] twice"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package io.longdoc.eval;
+package io.longdoc.corpus;
 
 import io.longdoc.text.TokenizedText;
 
@@ -26,7 +26,7 @@ public final class InsertionTask {
     /** One candidate document, its question and the text a right answer must contain. */
     public record Item(String id, String text, String question, String answer, int insertedStart, int insertedEnd) {}
 
-    static final List<String> NAMES = List.of(
+    public static final List<String> NAMES = List.of(
         "Adaeze", "Bartholomew", "Cordelia", "Dmitri", "Esperanza", "Fitzgerald", "Gwendolyn", "Horatio", "Ingrid", "Jasper",
         "Katarina", "Leopold", "Marisol", "Nikolai", "Ophelia", "Percival", "Quentin", "Rosalind", "Sebastian", "Theodora",
         "Ulysses", "Valentina", "Wilhelmina", "Xavier", "Yolanda", "Zachariah", "Anastasia", "Benedict", "Clementine", "Desmond",

@@ -1,6 +1,5 @@
-package io.longdoc.eval;
+package io.longdoc.corpus;
 
-import io.longdoc.it.Corpus;
 import io.longdoc.text.TokenizedText;
 
 import java.util.ArrayList;

@@ -15,7 +15,6 @@ public final class HarnessConfig {
     /** Optional: the GPU zip, set by the {@code longdoc-gpu} Maven profile. */
     public static final String GPU_PLUGIN_ZIP = "tests.plugin.gpu_zip";
     public static final String JAVA_HOME = "tests.es.java_home";
-    public static final String CORPUS_DIR = "tests.corpus.dir";
     public static final String WORK_DIR = "tests.work.dir";
     /** Optional; defaults to {@code it-logs} next to the work dir. */
     public static final String LOGS_DIR = "tests.logs.dir";
@@ -58,14 +57,6 @@ public final class HarnessConfig {
         return home;
     }
 
-    /** The folder of the JSONL corpora ({@code bench/data}: {@code sotu.jsonl.gz}, {@code pydocs.jsonl.gz}). */
-    public static Path corpusDir() {
-        Path dir = absolute(CORPUS_DIR);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("System property [" + CORPUS_DIR + "] = [" + dir + "] is not a directory");
-        }
-        return dir;
-    }
 
     /** Scratch folder under {@code target/}; nodes are unzipped here. */
     public static Path workDir() {
@@ -121,6 +112,6 @@ public final class HarnessConfig {
         return new IllegalStateException(
             "System property [" + property + "] is not set. The integration tests are meant to run through `mvn verify`, "
                 + "whose failsafe configuration passes " + DISTRIBUTION + ", " + PLUGIN_ZIP + ", " + JAVA_HOME + ", "
-                + CORPUS_DIR + " and " + WORK_DIR + "; to run them another way pass each with -D.");
+                + "tests.corpus.dir and " + WORK_DIR + "; to run them another way pass each with -D.");
     }
 }

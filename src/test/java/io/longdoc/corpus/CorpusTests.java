@@ -1,4 +1,4 @@
-package io.longdoc.it;
+package io.longdoc.corpus;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,8 @@
-package io.longdoc.it;
+package io.longdoc.corpus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -21,6 +23,11 @@ import java.util.zip.GZIPInputStream;
  * ({@code .jsonl.gz}; told by the gzip magic bytes, not the name).
  */
 public final class Corpus {
+
+    public static final String DIR_PROPERTY = "tests.corpus.dir";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** One document; fields other than these are ignored. */
     public record Document(String id, String title, String source, String text, List<Heading> sections) {
@@ -100,7 +107,7 @@ public final class Corpus {
 
     private static Document parse(Path file, String line) {
         try {
-            Document document = JsonRest.MAPPER.readValue(line, Document.class);
+            Document document = MAPPER.readValue(line, Document.class);
             if (document.id() == null || document.text() == null) {
                 throw new IllegalStateException("a line of [" + file + "] has no id or text");
             }
@@ -139,7 +146,7 @@ public final class Corpus {
 
     /** {@code <name>.jsonl.gz} in the corpus folder, or {@code <name>.jsonl} where only a plain copy is there. */
     private static Path file(String name) {
-        Path dir = HarnessConfig.corpusDir();
+        Path dir = dir();
         for (String candidate : List.of(name + ".jsonl.gz", name + ".jsonl")) {
             Path file = dir.resolve(candidate);
             if (Files.isRegularFile(file)) {
@@ -147,6 +154,20 @@ public final class Corpus {
             }
         }
         throw new IllegalStateException(
-            "corpus [" + name + ".jsonl.gz] (or [" + name + ".jsonl]) not found in [" + dir + "] (" + HarnessConfig.CORPUS_DIR + ")");
+            "corpus [" + name + ".jsonl.gz] (or [" + name + ".jsonl]) not found in [" + dir + "] (" + DIR_PROPERTY + ")");
+    }
+
+    /** The folder of the JSONL corpora, {@code bench/data}, which the build passes as {@value #DIR_PROPERTY}. */
+    public static Path dir() {
+        String value = System.getProperty(DIR_PROPERTY);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property [" + DIR_PROPERTY + "] is not set: Maven sets it to bench/data; "
+                + "to run the tests another way pass -D" + DIR_PROPERTY + "=<repo>/bench/data");
+        }
+        Path dir = Path.of(value).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("System property [" + DIR_PROPERTY + "] = [" + dir + "] is not a directory");
+        }
+        return dir;
     }
 }

@@ -1,4 +1,4 @@
-package io.longdoc.it;
+package io.longdoc.corpus;
 
 import java.util.Arrays;
 import java.util.regex.Pattern;

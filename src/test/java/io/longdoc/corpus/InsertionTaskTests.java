@@ -1,4 +1,4 @@
-package io.longdoc.eval;
+package io.longdoc.corpus;
 
 import io.longdoc.TestModels;
 import io.longdoc.text.Tokenizer;

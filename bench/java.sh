@@ -15,6 +15,10 @@ if [ "${LONGDOC_BUILD:-1}" != 0 ]; then
   read -r -a mvn_opts <<< "${MVN_OPTS:-}"
   mvn -B -q -ntp -Dlongdoc.cuda=OFF "${mvn_opts[@]}" -pl bench -am package -DskipTests
 fi
+# The classpath goes in an argument file: ONNX Runtime 1.29's telemetry reads /proc/self/cmdline with a regex that
+# overflows a Java thread's stack past ~3.9 KB (docs/ARCHITECTURE.md, "Running inside Elasticsearch"), and it is off
+# here as the plugin turns it off inside Elasticsearch.
+export ORT_DISABLE_TELEMETRY=${ORT_DISABLE_TELEMETRY:-1}
+printf -- '-cp "%s"\n' "bench/target/classes:$(cat bench/target/classpath.txt)" > bench/target/java-classpath.args
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
-exec "$JAVA_HOME/bin/java" "${java_opts[@]}" -Dai.djl.offline=true \
-  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" "$@"
+exec "$JAVA_HOME/bin/java" "${java_opts[@]}" -Dai.djl.offline=true @bench/target/java-classpath.args "$main" "$@"

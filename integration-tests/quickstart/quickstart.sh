@@ -102,10 +102,22 @@ if [ "$(id -u)" = 0 ]; then
   # Elasticsearch refuses to run as root: run it as an unprivileged user made for it.
   id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
   chown -R "$ES_USER" "$WORK"
+  if ! runuser -u "$ES_USER" -- test -x "$ES_HOME/bin/elasticsearch"; then
+    echo "user $ES_USER cannot reach $ES_HOME: a folder above it is private to root (e.g. made by mktemp -d);" \
+      "clone the repo where other users may enter (chmod o+x on the folders above it)" >&2
+    exit 1
+  fi
+  started=yes
   runuser -u "$ES_USER" -- env ES_JAVA_HOME="$ES_JAVA_HOME" ES_JAVA_OPTS="$ES_JAVA_OPTS" \
-    "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1
+    "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1 || started=no
 else
-  "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1
+  started=yes
+  "$ES_HOME/bin/elasticsearch" -d -p "$WORK/es.pid" >"$WORK/startup.log" 2>&1 || started=no
+fi
+if [ "$started" = no ]; then
+  echo "Elasticsearch did not start ($WORK/startup.log):" >&2
+  tail -n 20 "$WORK/startup.log" >&2
+  exit 1
 fi
 for i in $(seq 180); do
   curl -s "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1 && break

@@ -243,12 +243,15 @@ public final class LongDocProcessor extends AbstractProcessor {
             memory = summaryModels.reserve(led, reserved, led.generation(), "an abstractive summary of " + reserved + " tokens by model [" + abstractive.modelId() + "]");
         } catch (IllegalArgumentException neverFits) {
             // more than the node's whole budget: like a document past the token budget (a full budget now is a 429)
+            summaryModels.stats(abstractive.modelId()).record(AbstractiveSummary.fallback(neverFits.getMessage()), ids.length, 0);
             document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE_FALLBACK.fieldValue());
             return;
         }
+        long start = System.nanoTime();
         try (memory) {
             summary = summarizer.summarize(ids, abstractive.budget());
         }
+        summaryModels.stats(abstractive.modelId()).record(summary, ids.length, System.nanoTime() - start);
         if (summary.kind() == SummaryKind.ABSTRACTIVE) {
             document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY), summary.text());
             TokenizedText summaryTokens = model.tokenize(summary.text()).truncate(model.spec().maxTokens());

@@ -464,6 +464,9 @@ def document(vocab, n, seed):
     return [0] + [int(x) for x in rng.integers(3, vocab, n - 2)] + [2]
 
 
+MORE_GLOBALS = (0, 1, 2, 3, 9, 30)
+
+
 def fixture(folder):
     model = Led(folder)
     with open(folder + "/generation_config.json") as f:
@@ -482,6 +485,9 @@ def fixture(folder):
         "input_ids": ids,
         "global_positions": [0],
         "encoder_hidden": hidden.tolist(),
+        # global attention beyond the first token (a title's tokens, say), as the processor's global_fields give
+        "more_global_positions": list(MORE_GLOBALS),
+        "encoder_hidden_more_globals": model.encode(ids, MORE_GLOBALS).tolist(),
         "first_step_logits": model.decoder_logits(hidden, [start])[-1].tolist(),
         "prefix": prefix,
         "prefix_logits": model.decoder_logits(hidden, prefix).tolist(),

@@ -96,11 +96,27 @@ public final class LedModel implements AutoCloseable {
 
     /** The encoder's last hidden states [n][d] of one unpadded document, its first token global. */
     public float[][] encode(long[] ids) throws OrtException {
+        return encode(ids, firstTokenGlobal(ids.length));
+    }
+
+    /** LED's summarization recipe: global attention on the first token only. */
+    static long[] firstTokenGlobal(int length) {
+        long[] global = new long[length];
+        global[0] = 1;
+        return global;
+    }
+
+    /**
+     * The encoder's last hidden states [n][d] of one unpadded document, with global attention where {@code global} is
+     * 1 (LEDModel's global_attention_mask: those tokens attend to all and all attend to them).
+     */
+    public float[][] encode(long[] ids, long[] global) throws OrtException {
+        if (global.length != ids.length) {
+            throw new IllegalArgumentException("the global attention mask has " + global.length + " entries for " + ids.length + " tokens");
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] mask = new long[ids.length];
         java.util.Arrays.fill(mask, 1);
-        long[] global = new long[ids.length];
-        global[0] = 1;
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             feeds.put("input_ids", OnnxTensor.createTensor(env, new long[][] { ids }));

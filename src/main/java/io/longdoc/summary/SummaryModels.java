@@ -66,10 +66,6 @@ public final class SummaryModels implements AutoCloseable {
         this.compiled = new CompiledModelCache(compiledModels);
     }
 
-    public boolean isLoaded(String id) {
-        return loaded.containsKey(id);
-    }
-
     public SummaryStats stats(String id) {
         return stats.computeIfAbsent(id, k -> new SummaryStats());
     }

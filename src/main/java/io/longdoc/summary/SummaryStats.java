@@ -32,18 +32,6 @@ public final class SummaryStats implements ToXContentObject {
         }
     }
 
-    public long documents() {
-        return documents.sum();
-    }
-
-    public long abstractive() {
-        return abstractive.sum();
-    }
-
-    public long fallbacks() {
-        return fallbacks.sum();
-    }
-
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         long calls = documents.sum();

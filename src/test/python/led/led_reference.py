@@ -194,13 +194,18 @@ class Led:
 # ---- generation (transformers' semantics)
 
 
+def ids(value):
+    return None if value is None else [value] if isinstance(value, int) else list(value)
+
+
 class Options:
     """The generation_config keys used here, with GenerationConfig's defaults."""
 
     def __init__(self, values, model_config):
         g = dict(values)
         self.num_beams = g.get("num_beams", 1)
-        self.eos = g.get("eos_token_id", model_config.get("eos_token_id"))
+        # eos_token_id and forced_eos_token_id: one id or a list (_prepare_special_tokens makes a 1-d tensor of either)
+        self.eos = ids(g.get("eos_token_id", model_config.get("eos_token_id")))
         self.start = g.get("decoder_start_token_id", model_config.get("decoder_start_token_id"))
         max_new = g.get("max_new_tokens")
         # _prepare_generated_length: max_new_tokens wins over max_length, counted after the decoder prompt
@@ -208,7 +213,7 @@ class Options:
         self.min_length = g.get("min_length", 0)
         self.no_repeat_ngram_size = g.get("no_repeat_ngram_size", 0)
         self.forced_bos = g.get("forced_bos_token_id")
-        self.forced_eos = g.get("forced_eos_token_id")
+        self.forced_eos = ids(g.get("forced_eos_token_id"))
         self.length_penalty = g.get("length_penalty", 1.0)
         self.early_stopping = g.get("early_stopping", False)
 
@@ -224,13 +229,13 @@ def process(tokens, scores, o):
             if tuple(tokens[i:i + n - 1]) == prefix:
                 scores[tokens[i + n - 1]] = NEG_INF
     if o.min_length > 0 and o.eos is not None and cur_len < o.min_length:
-        scores[o.eos] = NEG_INF
+        scores[o.eos] = NEG_INF  # MinLengthLogitsProcessor: isin(vocab, eos_token_id) -> every eos token
     if o.forced_bos is not None and cur_len == 1:
         scores[:] = NEG_INF
         scores[o.forced_bos] = 0.0
     if o.forced_eos is not None and cur_len == o.max_length - 1:
         scores[:] = NEG_INF
-        scores[o.forced_eos] = 0.0
+        scores[o.forced_eos] = 0.0  # ForcedEOSTokenLogitsProcessor: every listed token
     return scores
 
 
@@ -239,7 +244,7 @@ def greedy(model, encoder_hidden, o):
     while True:
         scores = process(tokens, model.decoder_logits(encoder_hidden, tokens)[-1], o)
         tokens.append(int(np.argmax(scores)))  # the first of equal maxima, as torch.argmax
-        if tokens[-1] == o.eos or len(tokens) >= o.max_length:  # EosTokenCriteria, MaxLengthCriteria
+        if tokens[-1] in o.eos or len(tokens) >= o.max_length:  # EosTokenCriteria (isin), MaxLengthCriteria
             return tokens
 
 
@@ -248,10 +253,11 @@ def top(values, k):
     return sorted(range(len(values)), key=lambda i: (-values[i], i))[:k]
 
 
-def beam_search(model, encoder_hidden, o, cut_length_offset=0):
-    """cut_length_offset: only to search for a discriminating scenario (see contrasts()); 0 is transformers'."""
+def beam_search(model, encoder_hidden, o, cut_length_offset=0, keep_for_one_eos=False):
+    """cut_length_offset, keep_for_one_eos: only to search for discriminating scenarios (see contrasts()); 0 and
+    False are transformers'."""
     beams = o.num_beams
-    keep = max(2, 1 + 1) * beams  # beams_to_keep with one eos token
+    keep = max(2, 1 + (1 if keep_for_one_eos else len(o.eos))) * beams  # beams_to_keep: n_eos_tokens = eos.shape[0]
     prompt_len = 1
     cur_len = 1
     lp = o.length_penalty
@@ -270,7 +276,7 @@ def beam_search(model, encoder_hidden, o, cut_length_offset=0):
         chosen = top(flat, keep)
         topk_scores = [flat[i] for i in chosen]
         topk_seqs = [running[i // vocab] + [i % vocab] for i in chosen]
-        hits = [s[-1] == o.eos or len(s) >= o.max_length for s in topk_seqs]
+        hits = [s[-1] in o.eos or len(s) >= o.max_length for s in topk_seqs]
 
         # _get_running_beams_for_next_iteration
         penalised = [s + (-1.0e9 if hit else 0.0) for s, hit in zip(topk_scores, hits)]
@@ -394,6 +400,46 @@ def contrasts(model, hidden, defaults):
     return out
 
 
+def eos_scenarios(model, hidden, defaults):
+    """eos_token_id as a list: the search stops on any of its tokens, min_length bans them all, and beam search keeps
+    max(2, 1 + n_eos)·num_beams continuations; a scenario for each where the single-eos reading would differ."""
+    out = []
+    eos = defaults["eos_token_id"]
+    for base in ({"num_beams": 1}, {"num_beams": 4}):
+        free = generate(model, hidden, options_for(defaults, model, base))
+        # a token the free search first emits past min_length (so min_length never bans it), made a second eos
+        # token, ends the search there
+        first = max(2, defaults.get("min_length", 0))
+        second = next(t for i, t in enumerate(free[:-1]) if i >= first and t != eos and t not in free[:i])
+        overrides = dict(base, eos_token_id=[eos, second])
+        stopped = generate(model, hidden, options_for(defaults, model, overrides))
+        # (beam search may still prefer a longer hypothesis; it must differ from the single-eos search all the same)
+        assert stopped != free and (base["num_beams"] > 1 or stopped[-1] == second), (free, stopped)
+        out.append((f"second eos token {second} on {base}", overrides, stopped))
+        # min_length up to where it stopped bans the second eos token as well as the first
+        overrides = dict(overrides, min_length=len(stopped))
+        banned = generate(model, hidden, options_for(defaults, model, overrides))
+        assert banned != stopped and not set(banned[1:len(stopped)]) & {eos, second}, (stopped, banned)
+        out.append((f"min_length {len(stopped)} bans both eos tokens on {base}", overrides, banned))
+    # beams_to_keep grows with the eos tokens: a scenario where keeping 2·num_beams (one eos) would differ
+    tokens = [t for t in dict.fromkeys(generate(model, hidden, options_for(defaults, model, {"num_beams": 4}))[1:]) if t != eos]
+    def keep_scenarios():
+        for beams in (2, 3, 4):
+            for nrng in (0, 3):
+                for extra in [[t] for t in tokens] + [tokens[i:i + 2] for i in range(len(tokens) - 1)]:
+                    yield {"num_beams": beams, "no_repeat_ngram_size": nrng, "eos_token_id": [eos] + extra, "early_stopping": "never",
+                           "length_penalty": 1.0, "forced_eos_token_id": None}
+    for overrides in keep_scenarios():
+        o = options_for(defaults, model, overrides)
+        seq = beam_search(model, hidden, o)
+        if seq != beam_search(model, hidden, o, keep_for_one_eos=True):
+            out.append((f"beams_to_keep for {len(o.eos)} eos tokens {overrides}", overrides, seq))
+            break
+    else:
+        raise AssertionError("no scenario where beams_to_keep for several eos tokens decides the output")
+    return out
+
+
 def decode(folder, ids):
     """tokenizers' decode(ids, skip_special_tokens=True) for the byte-level BPE of led_synthetic: the special added
     tokens dropped, each byte symbol mapped back to its byte (GPT-2's alphabet), UTF-8 with U+FFFD for bad bytes."""
@@ -418,6 +464,9 @@ def document(vocab, n, seed):
     return [0] + [int(x) for x in rng.integers(3, vocab, n - 2)] + [2]
 
 
+MORE_GLOBALS = (0, 1, 2, 3, 9, 30)
+
+
 def fixture(folder):
     model = Led(folder)
     with open(folder + "/generation_config.json") as f:
@@ -430,12 +479,15 @@ def fixture(folder):
     for name, overrides in SCENARIOS:
         sequence = generate(model, hidden, options_for(defaults, model, overrides))
         scenarios.append({"name": name, "overrides": overrides, "sequence": sequence, "text": decode(folder, sequence)})
-    for name, overrides, sequence in contrasts(model, hidden, defaults):
+    for name, overrides, sequence in contrasts(model, hidden, defaults) + eos_scenarios(model, hidden, defaults):
         scenarios.append({"name": name, "overrides": overrides, "sequence": sequence, "text": decode(folder, sequence)})
     return {
         "input_ids": ids,
         "global_positions": [0],
         "encoder_hidden": hidden.tolist(),
+        # global attention beyond the first token (a title's tokens, say), as the processor's global_fields give
+        "more_global_positions": list(MORE_GLOBALS),
+        "encoder_hidden_more_globals": model.encode(ids, MORE_GLOBALS).tolist(),
         "first_step_logits": model.decoder_logits(hidden, [start])[-1].tolist(),
         "prefix": prefix,
         "prefix_logits": model.decoder_logits(hidden, prefix).tolist(),

@@ -1,10 +1,12 @@
 package io.longdoc.action;
 
+import io.longdoc.graph.importer.LedConfig;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelPlacement;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
+import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
@@ -54,8 +56,25 @@ public final class GetModelsAction {
         }
     }
 
-    /** One model as the node sees it at the time of the request; kernel and placement are known once it is loaded. */
-    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
+    /**
+     * One model as the node sees it at the time of the request; kernel and placement are known once it is loaded.
+     * {@code summary} is set for an LED summary model (whose kernel and stats it holds) and null for embedding models.
+     */
+    public record ModelView(
+        ModelCatalog.Entry entry,
+        Optional<AttentionKernel> kernel,
+        Optional<ModelPlacement> placement,
+        ModelStats stats,
+        SummaryModels.View summary
+    ) {
+        public ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
+            this(entry, kernel, placement, stats, null);
+        }
+
+        public static ModelView summary(ModelCatalog.Entry entry, SummaryModels.View summary) {
+            return new ModelView(entry, summary.kernel(), Optional.empty(), null, summary);
+        }
+
         public boolean loaded() {
             return kernel.isPresent();
         }
@@ -100,6 +119,11 @@ public final class GetModelsAction {
             builder.startObject();
             builder.field("id", entry.id());
             builder.field("location", entry.location().toString());
+            if (model.summary() != null) {
+                writeSummaryModel(builder, model);
+                return;
+            }
+            builder.field("type", "embedding");
             if (entry.spec() != null) {
                 builder.field("architecture", entry.spec().architecture());
                 builder.field("dims", entry.spec().dims());
@@ -124,6 +148,33 @@ public final class GetModelsAction {
             }
             builder.field("stats");
             model.stats().toXContent(builder, ToXContent.EMPTY_PARAMS);
+            builder.endObject();
+        }
+
+        /** An LED checkpoint: what config.json says of its size, then as an embedding model: loaded, attention, stats. */
+        private static void writeSummaryModel(XContentBuilder builder, ModelView model) throws IOException {
+            SummaryModels.View summary = model.summary();
+            builder.field("type", "summary");
+            LedConfig config = summary.config();
+            if (config != null) {
+                builder.field("architecture", "led");
+                builder.field("d_model", config.dModel());
+                builder.field("encoder_layers", config.encoderLayers());
+                builder.field("decoder_layers", config.decoderLayers());
+                builder.field("attention_window", config.attentionWindow());
+                builder.field("max_tokens", config.maxEncoderPositions());
+                builder.field("max_summary_tokens", config.maxDecoderPositions());
+                builder.field("vocab_size", config.vocabSize());
+            } else {
+                builder.field("error", summary.error());
+            }
+            builder.field("loaded", model.loaded());
+            if (model.kernel().isPresent()) {
+                builder.field("attention");
+                model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);
+            }
+            builder.field("stats");
+            summary.stats().toXContent(builder, ToXContent.EMPTY_PARAMS);
             builder.endObject();
         }
     }

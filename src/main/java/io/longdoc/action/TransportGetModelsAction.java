@@ -2,6 +2,7 @@ package io.longdoc.action;
 
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.support.ActionFilters;
@@ -17,11 +18,13 @@ import java.util.List;
 public final class TransportGetModelsAction extends TransportAction<GetModelsAction.Request, GetModelsAction.Response> {
 
     private final ModelRegistry registry;
+    private final SummaryModels summaryModels;
 
     @Inject
-    public TransportGetModelsAction(TransportService transportService, ActionFilters actionFilters, ModelRegistry registry) {
+    public TransportGetModelsAction(TransportService transportService, ActionFilters actionFilters, ModelRegistry registry, SummaryModels summaryModels) {
         super(GetModelsAction.NAME, actionFilters, transportService.getTaskManager(), EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.registry = registry;
+        this.summaryModels = summaryModels;
     }
 
     @Override
@@ -32,11 +35,15 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
             if (modelId == null) {
                 entries = registry.list();
             } else {
-                registry.spec(modelId); // 400 for an invalid id or spec, 404 for an unknown one
+                if (registry.isSummaryModel(modelId) == false) {
+                    registry.spec(modelId); // 400 for an invalid id or spec, 404 for an unknown one
+                }
                 entries = registry.list().stream().filter(e -> e.id().equals(modelId)).toList();
             }
             List<GetModelsAction.ModelView> views = entries.stream()
-                .map(e -> new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.placement(e.id()), registry.stats(e.id())))
+                .map(e -> e.summaryModel()
+                    ? GetModelsAction.ModelView.summary(e, summaryModels.view(e.id()))
+                    : new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.placement(e.id()), registry.stats(e.id())))
                 .toList();
             return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views);
         });

@@ -2,6 +2,7 @@ package io.longdoc.action;
 
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.FailedNodeException;
@@ -30,6 +31,7 @@ public final class TransportLoadModelAction extends TransportNodesAction<
     Void> {
 
     private final ModelRegistry registry;
+    private final SummaryModels summaryModels;
 
     @Inject
     public TransportLoadModelAction(
@@ -37,18 +39,24 @@ public final class TransportLoadModelAction extends TransportNodesAction<
         ClusterService clusterService,
         TransportService transportService,
         ActionFilters actionFilters,
-        ModelRegistry registry
+        ModelRegistry registry,
+        SummaryModels summaryModels
     ) {
         // loading compiles and opens a model: seconds of blocking work, so the generic pool, never a transport thread
         super(LoadModelAction.NAME, clusterService, transportService, actionFilters, NodeRequest::new, threadPool.generic());
         this.registry = registry;
+        this.summaryModels = summaryModels;
     }
 
     @Override
     protected void doExecute(Task task, LoadModelAction.Request request, ActionListener<LoadModelAction.Response> listener) {
         // an invalid or unknown id is the caller's mistake (400/404), checked after security has authorised the call
         try {
-            registry.spec(request.modelId());
+            if (registry.isSummaryModel(request.modelId())) {
+                summaryModels.check(request.modelId()); // 400 naming what is missing from the LED folder
+            } else {
+                registry.spec(request.modelId());
+            }
         } catch (RuntimeException e) {
             listener.onFailure(e);
             return;
@@ -78,7 +86,14 @@ public final class TransportLoadModelAction extends TransportNodesAction<
     @Override
     protected LoadModelAction.NodeResponse nodeOperation(NodeRequest request, Task task) {
         long start = System.nanoTime();
-        AttentionKernel kernel = registry.load(request.modelId).attentionKernel();
+        // an LED summary model (its three graphs) or an embedding model; the answer has the same shape
+        AttentionKernel kernel;
+        if (registry.isSummaryModel(request.modelId)) {
+            summaryModels.load(request.modelId);
+            kernel = summaryModels.attentionKernel(request.modelId).orElseThrow();
+        } else {
+            kernel = registry.load(request.modelId).attentionKernel();
+        }
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new LoadModelAction.NodeResponse(
             clusterService.localNode(), request.modelId, tookMillis, kernel.name(), kernel.fallbackReason());

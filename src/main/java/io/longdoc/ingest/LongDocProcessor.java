@@ -218,7 +218,7 @@ public final class LongDocProcessor extends AbstractProcessor {
                 document.setFieldValue(StoredFields.under(targetField, field.getKey()), field.getValue());
             }
             if (abstractive != null) {
-                writeAbstractiveSummary(document, text, model);
+                writeAbstractiveSummary(document, text, globalTexts, model);
             } else if (document.hasField(StoredFields.under(targetField, StoredFields.SUMMARY))) {
                 document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE.fieldValue());
             }
@@ -230,12 +230,16 @@ public final class LongDocProcessor extends AbstractProcessor {
 
     /**
      * Replaces the extractive summary by the LED model's, its embedding by the embedding model's vector of the new
-     * text; past the budget the extractive summary stays. Either way {@code summary_kind} says which it is.
+     * text; past the budget the extractive summary stays. Either way {@code summary_kind} says which it is. The LED
+     * reads the global fields as the embedding model does ({@link GlobalPrefix}: {@code <s> title </s> body… </s>},
+     * global attention on {@code <s>} and the title's tokens); without them only {@code <s>} is global.
      */
-    private void writeAbstractiveSummary(IngestDocument document, String text, LoadedModel model) throws Exception {
+    private void writeAbstractiveSummary(IngestDocument document, String text, List<String> globalTexts, LoadedModel model) throws Exception {
         LedSummaryModel led = summaryModels.load(abstractive.modelId());
         AbstractiveSummarizer summarizer = led.summarizer(led.generation(), System::nanoTime);
-        long[] ids = summarizer.tokenize(text);
+        TokenizedText body = summarizer.tokenizeText(text);
+        GlobalPrefix prefix = GlobalPrefix.of(globalTexts.stream().map(summarizer::tokenizeText).toList(), MAX_GLOBAL_TOKENS);
+        long[] ids = prefix.isEmpty() ? body.ids() : prefix.ids(body);
         int reserved = Math.min(ids.length, abstractive.budget().maxInputTokens());
         AbstractiveSummary summary;
         Releasable memory;
@@ -243,12 +247,15 @@ public final class LongDocProcessor extends AbstractProcessor {
             memory = summaryModels.reserve(led, reserved, led.generation(), "an abstractive summary of " + reserved + " tokens by model [" + abstractive.modelId() + "]");
         } catch (IllegalArgumentException neverFits) {
             // more than the node's whole budget: like a document past the token budget (a full budget now is a 429)
+            summaryModels.stats(abstractive.modelId()).record(AbstractiveSummary.fallback(neverFits.getMessage()), ids.length, 0);
             document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY_KIND), SummaryKind.EXTRACTIVE_FALLBACK.fieldValue());
             return;
         }
+        long start = System.nanoTime();
         try (memory) {
-            summary = summarizer.summarize(ids, abstractive.budget());
+            summary = prefix.isEmpty() ? summarizer.summarize(ids, abstractive.budget()) : summarizer.summarize(ids, prefix.globalMask(body), abstractive.budget());
         }
+        summaryModels.stats(abstractive.modelId()).record(summary, ids.length, System.nanoTime() - start);
         if (summary.kind() == SummaryKind.ABSTRACTIVE) {
             document.setFieldValue(StoredFields.under(targetField, StoredFields.SUMMARY), summary.text());
             TokenizedText summaryTokens = model.tokenize(summary.text()).truncate(model.spec().maxTokens());

@@ -25,8 +25,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Compiled ONNX graphs on disk, one file per model, named by a hash of the spec and the weight files. A changed
- * spec or changed weights give a new name, so they recompile; the old file of that model is removed.
+ * Compiled ONNX graphs on disk, one file per graph id (a model id, or a model id and a part for models of several
+ * graphs), named by a hash of what was compiled (the spec) and the weight files. A changed spec or changed weights
+ * give a new name, so they recompile; the old file of that graph id is removed.
  */
 public final class CompiledModelCache {
 
@@ -64,23 +65,33 @@ public final class CompiledModelCache {
      * under the key of their earlier content.
      */
     public Path getOrCompile(ModelSpec spec, String variant, List<Path> weightFiles, Compiler compiler) throws IOException {
-        String key = key(spec, variant, weightFiles);
-        Path compiled = directory.resolve(spec.id() + "-" + key + ".onnx");
+        return getOrCompile(spec.id(), specJson(spec), variant, weightFiles, compiler);
+    }
+
+    /**
+     * As {@link #getOrCompile(ModelSpec, String, List, Compiler)} for a graph that no {@link ModelSpec} describes:
+     * {@code graphId} names its files (a model id, or a model id and a part joined by a character model ids never
+     * hold, such as {@code led+encoder}, so that no other model's stale-file cleanup matches them) and
+     * {@code description} stands for the spec in the key.
+     */
+    public Path getOrCompile(String graphId, String description, String variant, List<Path> weightFiles, Compiler compiler) throws IOException {
+        String key = key(description, variant, weightFiles);
+        Path compiled = directory.resolve(graphId + "-" + key + ".onnx");
         if (Files.isRegularFile(compiled)) {
             return compiled;
         }
         Path partial;
         try {
             Files.createDirectories(directory);
-            removeLeftovers(spec.id());
-            partial = Files.createTempFile(directory, spec.id() + "-", PARTIAL);
+            removeLeftovers(graphId);
+            partial = Files.createTempFile(directory, graphId + "-", PARTIAL);
         } catch (IOException e) {
             throw notStored(e);
         }
         try {
             long start = System.nanoTime();
             byte[] model = compiler.compile();
-            if (key.equals(key(spec, variant, weightFiles)) == false) {
+            if (key.equals(key(description, variant, weightFiles)) == false) {
                 throw new IOException("the model's weight files changed while it was compiled; load it again once they are complete");
             }
             try {
@@ -90,11 +101,11 @@ public final class CompiledModelCache {
             } catch (IOException e) {
                 throw notStored(e);
             }
-            logger.info("compiled model [{}] in {} ms ({} MB)", spec.id(), (System.nanoTime() - start) / 1_000_000, model.length >> 20);
+            logger.info("compiled model [{}] in {} ms ({} MB)", graphId, (System.nanoTime() - start) / 1_000_000, model.length >> 20);
         } finally {
             Files.deleteIfExists(partial);
         }
-        removeStale(spec.id(), compiled);
+        removeStale(graphId, compiled);
         return compiled;
     }
 
@@ -150,12 +161,20 @@ public final class CompiledModelCache {
     }
 
     static String key(ModelSpec spec, String variant, List<Path> weightFiles) throws IOException {
+        return key(specJson(spec), variant, weightFiles);
+    }
+
+    private static String specJson(ModelSpec spec) throws IOException {
+        XContentBuilder json = JsonXContent.contentBuilder();
+        spec.toXContent(json, ToXContent.EMPTY_PARAMS);
+        return Strings.toString(json);
+    }
+
+    private static String key(String description, String variant, List<Path> weightFiles) throws IOException {
         MessageDigest digest = sha256();
         digest.update(GRAPH_FORMAT.getBytes(StandardCharsets.UTF_8));
         digest.update(variant.getBytes(StandardCharsets.UTF_8));
-        XContentBuilder json = JsonXContent.contentBuilder();
-        spec.toXContent(json, ToXContent.EMPTY_PARAMS);
-        digest.update(Strings.toString(json).getBytes(StandardCharsets.UTF_8));
+        digest.update(description.getBytes(StandardCharsets.UTF_8));
         for (Path file : weightFiles) {
             digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             digest.update(fileDigest(file));

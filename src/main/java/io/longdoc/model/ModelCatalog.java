@@ -36,8 +36,15 @@ public final class ModelCatalog {
         }
     }
 
-    /** A model folder: its spec, or why its spec could not be read. */
-    public record Entry(String id, Location location, Path folder, ModelSpec spec, String error) {}
+    /**
+     * A model folder: its spec, or why its spec could not be read. An LED checkpoint (no spec, config.json with
+     * model_type led) is a summary model, managed by {@code SummaryModels}; as an embedding model it is an error.
+     */
+    public record Entry(String id, Location location, Path folder, ModelSpec spec, String error, boolean summaryModel) {
+        Entry(String id, Location location, Path folder, ModelSpec spec, String error) {
+            this(id, location, folder, spec, error, false);
+        }
+    }
 
     private final Path bundledModels;
     private final Path operatorModels;
@@ -53,6 +60,16 @@ public final class ModelCatalog {
         scan(operatorModels, Location.CONFIG, byId);
         scan(bundledModels, Location.PLUGIN, byId);
         return new ArrayList<>(byId.values());
+    }
+
+    /** Whether {@code id} names an LED summary model folder (false for an unknown or invalid id). */
+    public boolean isSummaryModel(String id) {
+        try {
+            ModelId.validate(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return find(bundledModels, Location.PLUGIN, id).or(() -> find(operatorModels, Location.CONFIG, id)).map(Entry::summaryModel).orElse(false);
     }
 
     /** The folder of a model with a valid spec; 404 for an unknown id, 400 for an invalid id or an unreadable spec. */
@@ -115,7 +132,7 @@ public final class ModelCatalog {
             return new Entry(id, location, folder, ModelSpec.parse(in, id), null);
         } catch (java.nio.file.NoSuchFileException e) {
             if (isLedCheckpoint(folder)) {
-                return new Entry(id, location, folder, null, "an LED summary model: name it in [summary_model] of long_doc, not as an embedding model");
+                return new Entry(id, location, folder, null, "an LED summary model: name it in [summary_model] of long_doc, not as an embedding model", true);
             }
             return new Entry(id, location, folder, null, "no " + ModelSpec.FILE_NAME + " in the model folder");
         } catch (Exception e) {

@@ -67,6 +67,11 @@ public final class ModelRegistry implements AutoCloseable {
         return catalog.list();
     }
 
+    /** Whether {@code id} names an LED summary model folder rather than an embedding model. */
+    public boolean isSummaryModel(String id) {
+        return catalog.isSummaryModel(id);
+    }
+
     /** The valid spec of a model; 404 for an unknown id, 400 for an invalid id or an unreadable spec. */
     public ModelSpec spec(String id) {
         return catalog.entry(id).spec();

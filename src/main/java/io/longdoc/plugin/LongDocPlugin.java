@@ -108,7 +108,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings),
             LongDocSettings.QA_MODEL_LOAD_WAIT.get(settings)
         );
-        return List.of(models);
+        return List.of(models, summaryModels); // both reach the model actions by injection
     }
 
     @Override
@@ -209,7 +209,7 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
                 OpsLibrary.bundled(pluginDir),
                 budget
             );
-            // LED summary models share the runtime and the memory budget; compiled graphs pass through the data path
+            // LED summary models share the runtime, the memory budget and the compiled-graph cache
             summaryModels = new SummaryModels(operatorModels, runtime, OpsLibrary.bundled(pluginDir), budget, compiledModelsDir(environment));
         }
         return registry;

@@ -1,6 +1,7 @@
 package io.longdoc.summary;
 
 import io.longdoc.graph.DecoderConfig;
+import io.longdoc.text.TokenizedText;
 import io.longdoc.text.Tokenizer;
 
 import java.util.function.LongSupplier;
@@ -32,17 +33,27 @@ public final class AbstractiveSummarizer {
 
     /** The LED tokenizer's ids of a text, special tokens included. */
     public long[] tokenize(String text) {
-        return tokenizer.tokenize(text).ids();
+        return tokenizeText(text).ids();
     }
 
-    /** Summarizes a document given as the LED tokenizer's ids ({@link #tokenize}). */
+    /** The LED tokenizer's tokens of a text, special tokens included and flagged. */
+    public TokenizedText tokenizeText(String text) {
+        return tokenizer.tokenize(text);
+    }
+
+    /** Summarizes a document given as the LED tokenizer's ids ({@link #tokenize}), its first token global. */
     public AbstractiveSummary summarize(long[] ids, SummaryBudget budget) throws Exception {
+        return summarize(ids, LedModel.firstTokenGlobal(ids.length), budget);
+    }
+
+    /** Summarizes a document with global attention where {@code global} is 1 (the first token and, say, a title's). */
+    public AbstractiveSummary summarize(long[] ids, long[] global, SummaryBudget budget) throws Exception {
         long deadline = nanoClock.getAsLong() + budget.maxTime().toNanos();
         int limit = Math.min(budget.maxInputTokens(), maxEncoderPositions);
         if (ids.length > limit) {
             return AbstractiveSummary.fallback("the document has " + ids.length + " tokens, over the budget of " + limit);
         }
-        float[][] hidden = model.encode(ids);
+        float[][] hidden = model.encode(ids, global);
         try (StepDecoder decoder = new DeadlineDecoder(model.decoder(hidden), deadline, nanoClock, budget)) {
             int[] tokens = Generation.generate(decoder, generation);
             long[] longs = java.util.Arrays.stream(tokens).asLongStream().toArray();

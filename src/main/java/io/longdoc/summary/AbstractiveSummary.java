@@ -12,7 +12,7 @@ public record AbstractiveSummary(SummaryKind kind, String text, int[] tokens, St
         return new AbstractiveSummary(SummaryKind.ABSTRACTIVE, text, tokens, null);
     }
 
-    static AbstractiveSummary fallback(String reason) {
+    public static AbstractiveSummary fallback(String reason) {
         return new AbstractiveSummary(SummaryKind.EXTRACTIVE_FALLBACK, null, null, reason);
     }
 }

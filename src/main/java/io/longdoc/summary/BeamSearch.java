@@ -9,8 +9,9 @@ import java.util.Arrays;
  * <ul>
  * <li>scores are log_softmax(logits), then the logits processors, plus the beam's running score; the first step
  * starts from one live beam (the others at −1e9);</li>
- * <li>the best 2·num_beams continuations (one eos token: beams_to_keep = max(2, 1 + 1)·num_beams) are kept; those
- * ending in eos or reaching max_length have hit a stopping criterion;</li>
+ * <li>the best beams_to_keep = max(2, 1 + number of eos tokens)·num_beams continuations are kept (so that num_beams
+ * of them can go on even if every eos token is among each beam's best); those ending in any eos token or reaching
+ * max_length have hit a stopping criterion;</li>
  * <li>the next running beams are the best num_beams of them, the finished ones pushed down by −1e9;</li>
  * <li>a finished continuation among the top num_beams enters the finished set with score / (generated tokens,
  * eos included)^length_penalty, unless the set is full and early_stopping is true, or the early-stop heuristic
@@ -29,7 +30,7 @@ final class BeamSearch {
 
     static int[] run(StepDecoder decoder, GenerationConfig config) throws Exception {
         int beams = config.numBeams();
-        int keep = 2 * beams;
+        int keep = Math.max(2, 1 + config.eosTokenIds().length) * beams;
         int promptLength = 1;
         int curLen = 1;
         double lengthPenalty = config.lengthPenalty();
@@ -73,7 +74,7 @@ final class BeamSearch {
                 int token = chosen[r] % vocab;
                 topSequences[r] = Arrays.copyOf(running[topOrigins[r]], curLen + 1);
                 topSequences[r][curLen] = token;
-                hits[r] = token == config.eosTokenId() || curLen + 1 >= config.maxLength();
+                hits[r] = config.isEos(token) || curLen + 1 >= config.maxLength();
                 allHit &= hits[r];
             }
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +16,12 @@ import java.util.Map;
  * (generation/configuration_utils.py): max_length 20, min_length 0, num_beams 1, early_stopping false,
  * length_penalty 1.0, no_repeat_ngram_size 0, no forced tokens; the special tokens default to the model's config.
  *
- * @param maxLength the longest output in tokens, decoder start token included; {@code max_new_tokens} (when given)
- *                  wins and counts after the start token, as generate's _prepare_generated_length does
+ * @param maxLength         the longest output in tokens, decoder start token included; {@code max_new_tokens} (when
+ *                          given) wins and counts after the start token, as generate's _prepare_generated_length does
+ * @param forcedEosTokenIds the tokens forced at max_length − 1 (ForcedEOSTokenLogitsProcessor takes one id or a list),
+ *                          or null
+ * @param eosTokenIds       every end-of-sequence token (generation_config's eos_token_id may be a list): generation
+ *                          stops on any of them and min_length bans them all
  */
 public record GenerationConfig(
     int numBeams,
@@ -26,11 +29,11 @@ public record GenerationConfig(
     int minLength,
     int noRepeatNgramSize,
     Integer forcedBosTokenId,
-    Integer forcedEosTokenId,
+    int[] forcedEosTokenIds,
     double lengthPenalty,
     EarlyStopping earlyStopping,
     int decoderStartTokenId,
-    int eosTokenId
+    int[] eosTokenIds
 ) {
 
     public static final String FILE = "generation_config.json";
@@ -49,6 +52,19 @@ public record GenerationConfig(
         if (maxLength < 2) {
             throw new IllegalArgumentException("max_length must leave room for one token after the decoder start token, got " + maxLength);
         }
+        if (eosTokenIds.length == 0) {
+            throw new IllegalArgumentException("eos_token_id must name at least one token");
+        }
+    }
+
+    /** Whether a generated token ends the hypothesis (EosTokenCriteria: isin(last token, eos_token_id)). */
+    public boolean isEos(int token) {
+        for (int eos : eosTokenIds) {
+            if (eos == token) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -76,18 +92,35 @@ public record GenerationConfig(
                 "max_length " + maxLength + " exceeds the decoder's " + model.maxDecoderPositions() + " positions (max_decoder_position_embeddings)"
             );
         }
+        Integer forcedBos = integer(values, "forced_bos_token_id", null);
+        int[] forcedEos = LedConfig.tokenIds(values, "forced_eos_token_id", null);
+        int[] eos = LedConfig.tokenIds(values, "eos_token_id", model.eosTokenIds());
+        int start = integer(values, "decoder_start_token_id", model.decoderStartTokenId());
+        inVocabulary("forced_bos_token_id", forcedBos == null ? new int[0] : new int[] { forcedBos }, model);
+        inVocabulary("forced_eos_token_id", forcedEos == null ? new int[0] : forcedEos, model);
+        inVocabulary("eos_token_id", eos, model);
+        inVocabulary("decoder_start_token_id", new int[] { start }, model);
         return new GenerationConfig(
             integer(values, "num_beams", 1),
             maxLength,
             integer(values, "min_length", 0),
             integer(values, "no_repeat_ngram_size", 0),
-            integer(values, "forced_bos_token_id", null),
-            integer(values, "forced_eos_token_id", null),
+            forcedBos,
+            forcedEos,
             number(values, "length_penalty", 1.0),
             earlyStopping(values.get("early_stopping")),
-            integer(values, "decoder_start_token_id", model.decoderStartTokenId()),
-            eos(values.get("eos_token_id"), model.eosTokenId())
+            start,
+            eos
         );
+    }
+
+    /** A token id outside the embeddings would index past the logits: refused with the key that names it. */
+    private static void inVocabulary(String key, int[] ids, LedConfig model) {
+        for (int id : ids) {
+            if (id < 0 || id >= model.vocabSize()) {
+                throw new IllegalArgumentException("[" + key + "] has token id " + id + ", outside the model's vocab_size " + model.vocabSize());
+            }
+        }
     }
 
     private static EarlyStopping earlyStopping(Object value) {
@@ -101,20 +134,6 @@ public record GenerationConfig(
             return EarlyStopping.NEVER;
         }
         throw new IllegalArgumentException("early_stopping must be true, false or \"never\", got [" + value + "]");
-    }
-
-    /** One end-of-sequence token; a list of several is not supported. */
-    private static int eos(Object value, int modelDefault) {
-        if (value == null) {
-            return modelDefault;
-        }
-        if (value instanceof Integer i) {
-            return i;
-        }
-        if (value instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Integer i) {
-            return i;
-        }
-        throw new IllegalArgumentException("eos_token_id must be one token id, got [" + value + "]");
     }
 
     private static Integer integer(Map<String, Object> values, String key, Integer defaultValue) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * transformers' greedy decoding (GenerationMixin._sample with do_sample false): the processed scores' arg max (the
- * first of equal maxima, as torch.argmax), until the end-of-sequence token or max_length (EosTokenCriteria,
+ * first of equal maxima, as torch.argmax), until an end-of-sequence token (any of eos_token_id) or max_length (EosTokenCriteria,
  * MaxLengthCriteria).
  */
 final class GreedySearch {
@@ -29,7 +29,7 @@ final class GreedySearch {
                 }
             }
             tokens[length++] = best;
-            if (best == config.eosTokenId() || length >= config.maxLength()) {
+            if (config.isEos(best) || length >= config.maxLength()) {
                 return Arrays.copyOf(tokens, length);
             }
         }

@@ -11,7 +11,10 @@ import io.longdoc.graph.DecoderGraphBuilder;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.GraphOptions;
 import io.longdoc.graph.importer.LedCheckpointImporter.ImportedLed;
+import io.longdoc.model.CompiledModelCache;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,6 +32,26 @@ public final class LedModel implements AutoCloseable {
         OrtSession open(byte[] model, boolean needsOpsLibrary) throws OrtException;
     }
 
+    /** The graph parts, as {@link GraphSessions} names them (the compiled-graph cache keeps one file per part). */
+    public static final String ENCODER = "encoder";
+    public static final String CROSS_KEY_VALUES = "cross";
+    public static final String STEP = "step";
+
+    /**
+     * Opens a session on one part, calling {@code graph} only when it has no compiled copy of it (a cache), so that a
+     * cached model is opened without reading its weights.
+     */
+    @FunctionalInterface
+    public interface GraphSessions {
+        OrtSession open(String part, CompiledModelCache.Compiler graph, boolean needsOpsLibrary) throws OrtException, IOException;
+    }
+
+    /** The imported checkpoint, read when a graph part has to be compiled. */
+    @FunctionalInterface
+    public interface Weights {
+        ImportedLed get() throws IOException;
+    }
+
     private final OrtSession encoder;
     private final OrtSession crossKeyValues;
     private final OrtSession step;
@@ -41,15 +64,31 @@ public final class LedModel implements AutoCloseable {
         this.decoderConfig = decoderConfig;
     }
 
+    /** Compiles the three graphs of imported weights and opens them, with no cache. */
     public static LedModel compile(ImportedLed led, GraphOptions encoderOptions, SessionFactory sessions) throws OrtException {
+        try {
+            return open(led.decoder().config(), () -> led, encoderOptions, (part, graph, ops) -> sessions.open(graph.compile(), ops));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the weights are in memory already: nothing reads a file
+        }
+    }
+
+    /**
+     * Opens the encoder (global attention on the first token at run time), the cross-attention keys/values and the
+     * decoder step; {@code weights} is asked for only for the parts {@code sessions} has to compile.
+     */
+    public static LedModel open(DecoderConfig decoder, Weights weights, GraphOptions encoderOptions, GraphSessions sessions) throws OrtException, IOException {
         OrtSession encoder = null;
         OrtSession cross = null;
         try {
-            encoder = sessions.open(EncoderGraphBuilder.build(led.encoder(), led.pattern(), encoderOptions), encoderOptions.fused());
-            cross = sessions.open(DecoderGraphBuilder.crossKeyValues(led.decoder()), false);
-            OrtSession step = sessions.open(DecoderGraphBuilder.step(led.decoder()), false);
-            return new LedModel(encoder, cross, step, led.decoder().config());
-        } catch (OrtException | RuntimeException e) {
+            encoder = sessions.open(ENCODER, () -> {
+                ImportedLed led = weights.get();
+                return EncoderGraphBuilder.build(led.encoder(), led.pattern(), encoderOptions);
+            }, encoderOptions.fused());
+            cross = sessions.open(CROSS_KEY_VALUES, () -> DecoderGraphBuilder.crossKeyValues(weights.get().decoder()), false);
+            OrtSession step = sessions.open(STEP, () -> DecoderGraphBuilder.step(weights.get().decoder()), false);
+            return new LedModel(encoder, cross, step, decoder);
+        } catch (OrtException | IOException | RuntimeException e) {
             closeAll(encoder, cross);
             throw e;
         }
@@ -57,11 +96,27 @@ public final class LedModel implements AutoCloseable {
 
     /** The encoder's last hidden states [n][d] of one unpadded document, its first token global. */
     public float[][] encode(long[] ids) throws OrtException {
+        return encode(ids, firstTokenGlobal(ids.length));
+    }
+
+    /** LED's summarization recipe: global attention on the first token only. */
+    static long[] firstTokenGlobal(int length) {
+        long[] global = new long[length];
+        global[0] = 1;
+        return global;
+    }
+
+    /**
+     * The encoder's last hidden states [n][d] of one unpadded document, with global attention where {@code global} is
+     * 1 (LEDModel's global_attention_mask: those tokens attend to all and all attend to them).
+     */
+    public float[][] encode(long[] ids, long[] global) throws OrtException {
+        if (global.length != ids.length) {
+            throw new IllegalArgumentException("the global attention mask has " + global.length + " entries for " + ids.length + " tokens");
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] mask = new long[ids.length];
         java.util.Arrays.fill(mask, 1);
-        long[] global = new long[ids.length];
-        global[0] = 1;
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             feeds.put("input_ids", OnnxTensor.createTensor(env, new long[][] { ids }));

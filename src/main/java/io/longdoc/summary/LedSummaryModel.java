@@ -2,9 +2,11 @@ package io.longdoc.summary;
 
 import ai.onnxruntime.OrtException;
 
+import io.longdoc.graph.DecoderConfig;
 import io.longdoc.graph.GraphOptions;
 import io.longdoc.graph.importer.LedCheckpointImporter;
 import io.longdoc.graph.importer.LedCheckpointImporter.ImportedLed;
+import io.longdoc.graph.importer.LedConfig;
 import io.longdoc.text.Tokenizer;
 
 import org.elasticsearch.common.xcontent.XContentHelper;
@@ -19,41 +21,67 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * An installed LED checkpoint folder, ready to summarize: config.json + model.safetensors imported and compiled,
- * tokenizer.json loaded, generation defaults from generation_config.json (or config.json). Every problem with the
- * folder is an {@link IOException} or {@link IllegalArgumentException} naming the file and what is wrong, for the
- * caller to answer with a 400.
+ * An installed LED checkpoint folder, ready to summarize: config.json + model.safetensors compiled (or their graphs
+ * found in a cache, then the weights are not read), tokenizer.json loaded, generation defaults from
+ * generation_config.json (or config.json). Every problem with the folder is an {@link IOException} or
+ * {@link IllegalArgumentException} naming the file and what is wrong, for the caller to answer with a 400.
  */
 public final class LedSummaryModel implements AutoCloseable {
 
     public static final String TOKENIZER = "tokenizer.json";
 
-    private final ImportedLed led;
+    private final LedConfig config;
+    private final DecoderConfig decoderConfig;
     private final LedModel model;
     private final Tokenizer tokenizer;
     private final GenerationConfig generation;
 
-    private LedSummaryModel(ImportedLed led, LedModel model, Tokenizer tokenizer, GenerationConfig generation) {
-        this.led = led;
+    private LedSummaryModel(LedConfig config, LedModel model, Tokenizer tokenizer, GenerationConfig generation) {
+        this.config = config;
+        this.decoderConfig = LedCheckpointImporter.decoderConfig(config);
         this.model = model;
         this.tokenizer = tokenizer;
         this.generation = generation;
     }
 
+    /** Loads the folder compiling every graph, with no cache. */
     public static LedSummaryModel load(Path folder, GraphOptions encoderOptions, LedModel.SessionFactory sessions) throws IOException, OrtException {
+        return load(folder, encoderOptions, (LedModel.GraphSessions) (part, graph, ops) -> sessions.open(graph.compile(), ops));
+    }
+
+    public static LedSummaryModel load(Path folder, GraphOptions encoderOptions, LedModel.GraphSessions sessions) throws IOException, OrtException {
         Path tokenizerFile = folder.resolve(TOKENIZER);
         if (Files.isRegularFile(tokenizerFile) == false) {
             throw new IOException("[" + folder.getFileName() + "] has no " + TOKENIZER);
         }
-        ImportedLed led = LedCheckpointImporter.importFolder(folder);
-        checkVocabulary(tokenizerFile, led.config().vocabSize());
-        GenerationConfig generation = GenerationConfig.parse(GenerationConfig.readOptions(folder), led.config());
+        LedConfig config = LedConfig.read(folder);
+        checkVocabulary(tokenizerFile, config.vocabSize());
+        GenerationConfig generation = GenerationConfig.parse(GenerationConfig.readOptions(folder), config);
         Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
         try {
-            return new LedSummaryModel(led, LedModel.compile(led, encoderOptions, sessions), tokenizer, generation);
-        } catch (OrtException | RuntimeException e) {
+            LedModel model = LedModel.open(LedCheckpointImporter.decoderConfig(config), new OnceImported(folder), encoderOptions, sessions);
+            return new LedSummaryModel(config, model, tokenizer, generation);
+        } catch (OrtException | IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
+        }
+    }
+
+    /** The checkpoint imported on the first graph that needs compiling, then shared by the others of this load. */
+    private static final class OnceImported implements LedModel.Weights {
+        private final Path folder;
+        private ImportedLed led;
+
+        OnceImported(Path folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public ImportedLed get() throws IOException {
+            if (led == null) {
+                led = LedCheckpointImporter.importFolder(folder);
+            }
+            return led;
         }
     }
 
@@ -86,8 +114,12 @@ public final class LedSummaryModel implements AutoCloseable {
         }
     }
 
-    public ImportedLed imported() {
-        return led;
+    public LedConfig config() {
+        return config;
+    }
+
+    public DecoderConfig decoderConfig() {
+        return decoderConfig;
     }
 
     public GenerationConfig generation() {
@@ -95,7 +127,7 @@ public final class LedSummaryModel implements AutoCloseable {
     }
 
     public AbstractiveSummarizer summarizer(GenerationConfig options, LongSupplier nanoClock) {
-        return new AbstractiveSummarizer(model, tokenizer, options, led.config().maxEncoderPositions(), nanoClock);
+        return new AbstractiveSummarizer(model, tokenizer, options, config.maxEncoderPositions(), nanoClock);
     }
 
     @Override

@@ -26,18 +26,23 @@ final class LogitsProcessors {
             }
         }
         if (config.minLength() > 0 && length < config.minLength()) {
-            scores[config.eosTokenId()] = Double.NEGATIVE_INFINITY;
+            for (int eos : config.eosTokenIds()) {
+                scores[eos] = Double.NEGATIVE_INFINITY;
+            }
         }
         if (config.forcedBosTokenId() != null && length == 1) {
             force(scores, config.forcedBosTokenId());
         }
-        if (config.forcedEosTokenId() != null && length == config.maxLength() - 1) {
-            force(scores, config.forcedEosTokenId());
+        if (config.forcedEosTokenIds() != null && length == config.maxLength() - 1) {
+            force(scores, config.forcedEosTokenIds());
         }
     }
 
-    private static void force(double[] scores, int token) {
+    /** Every score −inf but the forced tokens', which become 0. */
+    private static void force(double[] scores, int... tokens) {
         Arrays.fill(scores, Double.NEGATIVE_INFINITY);
-        scores[token] = 0;
+        for (int token : tokens) {
+            scores[token] = 0;
+        }
     }
 }

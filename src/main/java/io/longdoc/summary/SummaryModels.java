@@ -1,11 +1,13 @@
 package io.longdoc.summary;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 
 import io.longdoc.graph.GraphOptions;
-import io.longdoc.graph.importer.LedCheckpointImporter.ImportedLed;
+import io.longdoc.graph.Precision;
+import io.longdoc.graph.importer.LedCheckpointImporter;
 import io.longdoc.graph.importer.LedConfig;
+import io.longdoc.model.AttentionKernel;
+import io.longdoc.model.CompiledModelCache;
 import io.longdoc.model.ModelId;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
@@ -13,42 +15,75 @@ import io.longdoc.runtime.OrtRuntime;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.core.Releasable;
+import org.elasticsearch.rest.RestStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The LED summary models of this node: folders under {@code config/longdoc/models/<id>/} whose {@code config.json}
- * says model_type led, each loaded (imported, compiled, opened) once on first use, and the inference memory their
- * documents reserve.
+ * says model_type led, each loaded once (on first use or by {@code POST _longdoc/models/<id>/_load}) with its three
+ * graphs kept in the compiled-graph cache of the embedding models (so a restart opens them without reading the
+ * weights), how each runs its encoder's attention, its stats, and the inference memory its documents reserve.
  */
 public final class SummaryModels implements AutoCloseable {
 
     private static final Logger logger = LogManager.getLogger(SummaryModels.class);
 
+    /** Bump when the LED graphs change for the same checkpoint (on top of the cache's own graph format). */
+    static final String LED_GRAPH_FORMAT = "led-graph-1";
+
     private final Path operatorModels;
     private final OrtRuntime runtime;
     private final OpsLibrary opsLibrary;
     private final InferenceBudget budget;
-    private final Path scratch;
+    private final CompiledModelCache compiled;
     private final Map<String, LedSummaryModel> loaded = new ConcurrentHashMap<>();
+    private final Map<String, AttentionKernel> kernels = new ConcurrentHashMap<>();
+    private final Map<String, SummaryStats> stats = new ConcurrentHashMap<>();
+
+    /** What {@code GET _longdoc/models} shows of one summary model: its config (or why it is unreadable), kernel, stats. */
+    public record View(LedConfig config, String error, Optional<AttentionKernel> kernel, SummaryStats stats) {}
 
     /**
-     * @param opsLibrary the fused kernels for the encoder when they register (null: standard ops)
-     * @param scratch    a writable folder where compiled graphs pass on their way into ONNX Runtime
+     * @param opsLibrary     the fused kernels for the encoder when they register (null: standard ops)
+     * @param compiledModels the compiled-graph cache's folder under the node's data path
      */
-    public SummaryModels(Path operatorModels, OrtRuntime runtime, OpsLibrary opsLibrary, InferenceBudget budget, Path scratch) {
+    public SummaryModels(Path operatorModels, OrtRuntime runtime, OpsLibrary opsLibrary, InferenceBudget budget, Path compiledModels) {
         this.operatorModels = operatorModels;
         this.runtime = runtime;
         this.opsLibrary = opsLibrary;
         this.budget = budget;
-        this.scratch = scratch;
+        this.compiled = new CompiledModelCache(compiledModels);
+    }
+
+    public SummaryStats stats(String id) {
+        return stats.computeIfAbsent(id, k -> new SummaryStats());
+    }
+
+    /** How a loaded model's encoder runs attention; empty when it is not loaded. */
+    public Optional<AttentionKernel> attentionKernel(String id) {
+        return Optional.ofNullable(kernels.get(id));
+    }
+
+    public View view(String id) {
+        LedConfig config = null;
+        String error = null;
+        try {
+            config = LedConfig.read(folder(id));
+        } catch (IOException | RuntimeException e) {
+            error = String.valueOf(e.getMessage());
+        }
+        return new View(config, error, attentionKernel(id), stats(id));
     }
 
     /**
@@ -78,7 +113,10 @@ public final class SummaryModels implements AutoCloseable {
         }
     }
 
-    /** The model, loaded on first use; a folder that cannot be loaded is an IllegalArgumentException (400) naming it. */
+    /**
+     * The model, loaded on first use; a folder that cannot be loaded is an IllegalArgumentException (400) naming it,
+     * a compiled graph the node's disk cannot store a 500.
+     */
     public LedSummaryModel load(String id) {
         LedSummaryModel model = loaded.get(id);
         if (model != null) {
@@ -89,19 +127,82 @@ public final class SummaryModels implements AutoCloseable {
             if (model == null) {
                 Path folder = folder(id);
                 long start = System.nanoTime();
+                Opened opened;
                 try {
-                    boolean fused = opsLibrary != null && opsLibrary.unavailableReason(runtime.executionProvider()).isEmpty();
-                    model = LedSummaryModel.load(folder, new GraphOptions(fused), this::open);
+                    LedModel.GraphSessions sessions = sessions(id, folder);
+                    opened = openWithFallback(fused -> LedSummaryModel.load(folder, new GraphOptions(fused), sessions), fusedUnavailableReason());
+                } catch (CompiledModelCache.StoreException e) {
+                    throw new ElasticsearchStatusException("summary model [" + id + "] could not be loaded: " + e.getMessage(), RestStatus.INTERNAL_SERVER_ERROR);
                 } catch (IOException | OrtException | RuntimeException e) {
                     logger.warn(() -> "summary model [" + id + "] could not be loaded", e);
-                    String message = String.valueOf(e.getMessage()).replace(folder.toAbsolutePath().toString(), "config:" + id);
-                    throw new IllegalArgumentException("summary model [" + id + "] could not be loaded: " + message);
+                    throw new IllegalArgumentException("summary model [" + id + "] could not be loaded: " + withoutPaths(e.getMessage(), folder, id));
                 }
+                AttentionKernel kernel = opened.kernel();
+                if (kernel.fallbackReason() != null) {
+                    kernel = AttentionKernel.standard(withoutPaths(kernel.fallbackReason(), folder, id));
+                    logger.warn("summary model [{}] runs its encoder's attention with standard ONNX ops instead of the fused kernel: {}", id, kernel.fallbackReason());
+                }
+                model = opened.model();
+                kernels.put(id, kernel);
                 loaded.put(id, model);
-                logger.info("loaded summary model [{}] in {} ms", id, (System.nanoTime() - start) / 1_000_000);
+                logger.info("loaded summary model [{}] in {} ms on thread [{}]", id, (System.nanoTime() - start) / 1_000_000, Thread.currentThread().getName());
             }
             return model;
         }
+    }
+
+    /** A loaded model and how its encoder runs attention. */
+    record Opened(LedSummaryModel model, AttentionKernel kernel) {}
+
+    /** Loads a model with the fused encoder graph or the standard-ops one. */
+    @FunctionalInterface
+    interface Opener {
+        LedSummaryModel open(boolean fused) throws IOException, OrtException;
+    }
+
+    /**
+     * As the embedding models fall back (ModelLoader): the fused encoder when the ops library can run it
+     * ({@code unavailableReason} null), else — or when the fused graph cannot be built or opened — standard ops, with
+     * the reason. A graph the node's disk cannot store is not retried: the standard graph would fail the same way.
+     */
+    static Opened openWithFallback(Opener opener, String unavailableReason) throws IOException, OrtException {
+        String fallback = unavailableReason;
+        if (fallback == null) {
+            try {
+                return new Opened(opener.open(true), AttentionKernel.FUSED);
+            } catch (OrtException | RuntimeException e) {
+                fallback = "the fused graph could not be built or opened: " + e.getMessage();
+            }
+        }
+        return new Opened(opener.open(false), AttentionKernel.standard(fallback));
+    }
+
+    /**
+     * Why the encoder cannot use the fused kernel on this node, or null when it can: no library, one that does not
+     * register for the execution provider, or (on CUDA) a kernel that would not run on the GPU.
+     */
+    private String fusedUnavailableReason() {
+        if (opsLibrary == null) {
+            return "this node has no longdoc ops library";
+        }
+        return opsLibrary.unavailableReason(runtime.executionProvider())
+            .or(() -> runtime.fusedOpPlacement(opsLibrary, Precision.FP32))
+            .orElse(null);
+    }
+
+    /** Native messages quote absolute paths: the user sees the model's location instead. */
+    private static String withoutPaths(String message, Path folder, String id) {
+        return String.valueOf(message).replace(folder.toAbsolutePath().toString(), "config:" + id);
+    }
+
+    /** Each graph part through the compiled-graph cache, keyed by the checkpoint's files, then opened from there. */
+    private LedModel.GraphSessions sessions(String id, Path folder) throws IOException {
+        List<Path> weightFiles = LedCheckpointImporter.weightFiles(folder);
+        return (part, graph, needsOpsLibrary) -> {
+            String variant = part.equals(LedModel.ENCODER) && needsOpsLibrary ? "fused" : "standard";
+            Path file = compiled.getOrCompile(id + "+" + part, LED_GRAPH_FORMAT + ":" + part, variant, weightFiles, graph);
+            return runtime.openSession(file, needsOpsLibrary ? opsLibrary : null);
+        };
     }
 
     /**
@@ -110,12 +211,12 @@ public final class SummaryModels implements AutoCloseable {
      * and each beam's logits.
      */
     public Releasable reserve(LedSummaryModel model, int tokens, GenerationConfig generation, String what) {
-        ImportedLed led = model.imported();
-        long d = led.config().dModel();
-        long window = Arrays.stream(led.pattern().windows()).max().orElse(0);
-        long encoder = 10L * tokens * (16L * d + led.config().encoderHeads() * (3L * window + 1));
-        long decoder = AbstractiveSummarizer.cacheBytes(led.decoder().config(), tokens, generation)
-            + 10L * generation.numBeams() * led.config().vocabSize();
+        LedConfig config = model.config();
+        long d = config.dModel();
+        long window = Arrays.stream(config.attentionWindow()).max().orElse(0) / 2; // one-sided
+        long encoder = 10L * tokens * (16L * d + config.encoderHeads() * (3L * window + 1));
+        long decoder = AbstractiveSummarizer.cacheBytes(model.decoderConfig(), tokens, generation)
+            + 10L * generation.numBeams() * config.vocabSize();
         return budget.reserve(encoder + decoder, what);
     }
 
@@ -128,30 +229,10 @@ public final class SummaryModels implements AutoCloseable {
         return folder;
     }
 
-    /** ONNX Runtime opens files with the node's session options: the graph passes through a scratch file. */
-    private OrtSession open(byte[] graph, boolean needsOpsLibrary) throws OrtException {
-        Path file = null;
-        try {
-            Files.createDirectories(scratch);
-            file = Files.createTempFile(scratch, "led-", ".onnx");
-            Files.write(file, graph);
-            return runtime.openSession(file, needsOpsLibrary ? opsLibrary : null);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not write a compiled graph under the node's data path: " + e.getMessage(), e);
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    logger.debug("could not remove scratch graph", e);
-                }
-            }
-        }
-    }
-
     @Override
     public void close() {
         loaded.values().forEach(LedSummaryModel::close);
         loaded.clear();
+        kernels.clear();
     }
 }

@@ -6,6 +6,7 @@ import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.summary.AbstractiveSummarizer;
 import io.longdoc.summary.AbstractiveSummary;
 import io.longdoc.summary.LedSummaryModel;
 import io.longdoc.summary.SummaryBudget;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +144,37 @@ class AbstractiveSummaryProcessorTests {
         LoadedModel mini = registry.load("mini");
         List<Float> embedding = LongDocProcessor.asList(mini.encode(mini.tokenize(expected.text())).embedding());
         assertEquals(embedding, document.getFieldValue("longdoc.summary_embedding", List.class));
+    }
+
+    /**
+     * With global_fields the LED reads {@code <s> title </s> body… </s>} with global attention on {@code <s>} and the
+     * title's tokens, the layout the embedding model gets; built here by hand from the LED tokenizer.
+     */
+    @Test
+    void theLedReadsTheGlobalFieldsWithGlobalAttention() throws Exception {
+        String title = "Sliding windows";
+        LongDocProcessor processor = create(
+            Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny", "global_fields", List.of("title"))
+        );
+        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(Map.of("body", TEXT, "title", title)));
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        processor.execute(document, (doc, e) -> failure.set(e));
+        assertNull(failure.get());
+
+        LedSummaryModel led = summaryModels.load("led-tiny");
+        AbstractiveSummarizer summarizer = led.summarizer(led.generation(), System::nanoTime);
+        long[] titleIds = summarizer.tokenize(title); // <s> title </s>
+        long[] bodyIds = summarizer.tokenize(TEXT);   // <s> body </s>
+        long[] ids = new long[titleIds.length + bodyIds.length - 1];
+        System.arraycopy(titleIds, 0, ids, 0, titleIds.length);
+        System.arraycopy(bodyIds, 1, ids, titleIds.length, bodyIds.length - 1);
+        long[] global = new long[ids.length];
+        java.util.Arrays.fill(global, 0, titleIds.length - 1, 1L); // <s> and the title; its </s> stays local
+        AbstractiveSummary expected = summarizer.summarize(ids, global, new SummaryBudget(16384, Duration.ofMinutes(1)));
+        assertEquals("abstractive", document.getFieldValue("longdoc.summary_kind", String.class));
+        assertEquals(expected.text(), document.getFieldValue("longdoc.summary", String.class));
+        AbstractiveSummary titleLocal = summarizer.summarize(ids, new SummaryBudget(16384, Duration.ofMinutes(1)));
+        assertFalse(java.util.Arrays.equals(expected.tokens(), titleLocal.tokens()), "the title's global attention changes the summary");
     }
 
     @Test

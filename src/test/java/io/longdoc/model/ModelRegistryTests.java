@@ -217,7 +217,7 @@ class ModelRegistryTests {
                 .map(e -> new io.longdoc.action.GetModelsAction.ModelView(e, both.attentionKernel(e.id()), both.placement(e.id()), both.stats(e.id())))
                 .toList();
             String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
-            assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
+            assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
             assertTrue(json.contains("\"max_tokens\":2048,\"precision\":\"fp32\""), json);
         }
     }

@@ -77,6 +77,24 @@ class LedParityTests {
         }
     }
 
+    /** Global attention beyond the first token (a title's tokens): both encoder graphs read the whole mask. */
+    @Test
+    void encoderStatesWithMoreGlobalTokensMatchTheReference() throws Exception {
+        long[] ids = fixture.inputIds();
+        long[] global = new long[ids.length];
+        for (int position : fixture.intArray("more_global_positions")) {
+            global[position] = 1;
+        }
+        double[][] expected = fixture.matrix("encoder_hidden_more_globals");
+        assertTrue(LedFixture.maxDiff(encoderHidden, expected) > 1e-2, "the extra global tokens change the reference's states");
+        double diff = LedFixture.maxDiff(model.encode(ids, global), expected);
+        assertTrue(diff < TOLERANCE, "encoder states with more global tokens differ by " + diff);
+        try (LedModel fused = LedModel.compile(led, new GraphOptions(true), GraphRuns::session)) {
+            double fusedDiff = LedFixture.maxDiff(fused.encode(ids, global), expected);
+            assertTrue(fusedDiff < TOLERANCE, "fused encoder states with more global tokens differ by " + fusedDiff);
+        }
+    }
+
     @Test
     void firstDecoderStepLogitsMatchTheReference() throws Exception {
         int start = fixture.intArray("prefix")[0];

@@ -97,7 +97,7 @@ public final class LedSpeedBench {
         for (int beams : new int[] { 1, 4 }) {
             for (int newTokens : new int[] { 128, 256 }) {
                 GenerationConfig config = new GenerationConfig(
-                    beams, newTokens + 1, newTokens + 1, 0, null, null, 1.0, GenerationConfig.EarlyStopping.FALSE, 2, 2
+                    beams, newTokens + 1, newTokens + 1, 0, null, null, 1.0, GenerationConfig.EarlyStopping.FALSE, 2, new int[] { 2 }
                 );
                 long start = System.nanoTime();
                 int[] out;

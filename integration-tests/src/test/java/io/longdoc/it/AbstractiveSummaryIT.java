@@ -47,6 +47,42 @@ class AbstractiveSummaryIT {
         assertTrue(longdoc.path("tokens").asInt() > 2000, "a long document: " + longdoc.path("tokens") + " tokens for the embedding model");
     }
 
+    /**
+     * The LED is managed like an embedding model: _load loads it on the node (fused kernel), GET _longdoc/models
+     * shows it as a summary model with its state and stats, and its three graphs lie in the compiled-graph cache.
+     */
+    @Test
+    void theSummaryModelIsLoadedListedAndCounted(JsonRest es, ElasticsearchNode node) throws Exception {
+        String id = LongdocNodeExtension.LED_MODEL;
+        JsonRest.Reply loaded = es.post("/_longdoc/models/" + id + "/_load", null).assertSuccess();
+        JsonNode onNode = loaded.at("/nodes").elements().next();
+        assertEquals("fused", onNode.path("attention").asText(), "the encoder runs the onnx-ops kernel: " + loaded);
+        assertTrue(onNode.path("loaded").asBoolean(), loaded.raw());
+
+        Fixtures.simulateInline(es, abstractive().put("summary_max_tokens", 1000), longDocument()); // a fallback, counted
+        JsonNode model = es.get("/_longdoc/models/" + id).assertSuccess().at("/models/0");
+        assertEquals("summary", model.path("type").asText(), model.toString());
+        assertEquals("led", model.path("architecture").asText(), model.toString());
+        assertEquals(16384, model.path("max_tokens").asInt(), model.toString());
+        assertTrue(model.path("loaded").asBoolean(), model.toString());
+        assertEquals("fused", model.at("/attention/kernel").asText(), model.toString());
+        JsonNode stats = model.path("stats");
+        assertTrue(stats.path("documents").asLong() >= 1 && stats.path("extractive_fallback").asLong() >= 1, "stats: " + stats);
+        assertTrue(stats.path("input_tokens").asLong() > 1000, "stats: " + stats);
+
+        JsonNode listed = es.get("/_longdoc/models").assertSuccess().at("/models");
+        boolean found = false;
+        for (JsonNode m : listed) {
+            found |= m.path("id").asText().equals(id) && m.path("type").asText().equals("summary") && m.path("error").isMissingNode();
+        }
+        assertTrue(found, "GET _longdoc/models lists the LED as a summary model: " + listed);
+
+        try (var files = java.nio.file.Files.list(node.home().resolve("data/longdoc/compiled"))) {
+            long graphs = files.map(f -> f.getFileName().toString()).filter(f -> f.matches(java.util.regex.Pattern.quote(id) + "\\+(encoder|cross|step)-[0-9a-f]{16}\\.onnx")).count();
+            assertEquals(3, graphs, "encoder, cross keys/values and decoder step in the compiled-graph cache");
+        }
+    }
+
     @Test
     void pastTheTokenBudgetTheExtractiveSummaryStays(JsonRest es) throws Exception {
         String text = longDocument();
@@ -63,6 +99,8 @@ class AbstractiveSummaryIT {
         ObjectNode withoutModel = abstractive();
         withoutModel.remove("summary_model");
         assertBadPipeline(es, withoutModel, "[summary_model] is required");
+        JsonRest.Reply load = es.post("/_longdoc/models/no-such-led/_load", null);
+        assertEquals(404, load.status(), load.raw());
         es.get("/_cluster/health").assertSuccess();
     }
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Model specs through a node that lacks the onnx-ops library (deleted after install): a spec asking for the fused
  * kernel falls back to standard ops, says so in {@code _longdoc/models}, and encodes what the fused kernel encodes on
- * the shared node; specs with bad attention attributes (a window of 0, dilations that do not fit the model) are 400s
+ * the shared node (the LED summary model's encoder likewise, writing the same summary); specs with bad attention attributes (a window of 0, dilations that do not fit the model) are 400s
  * naming the attribute, never a native crash.
  */
 @ExtendWith(LongdocNodeExtension.class)
@@ -43,6 +43,7 @@ class FusedFallbackIT {
             .heap("1g")
             .withoutPluginFile("liblongdoc_ops.so");
         operatorModel(builder, BAD_WINDOW, "{\"type\": \"sliding_window\", \"window\": 0}");
+        LongdocNodeExtension.addSyntheticLed(builder);
         operatorModel(builder, BAD_DILATION, "{\"type\": \"sliding_window\", \"window\": 64, \"dilation\": [[2, 2]]}");
         node = builder.build().start();
         es = new JsonRest(node.restClient());
@@ -81,6 +82,27 @@ class FusedFallbackIT {
         System.out.printf("FALLBACK: standard ops without the library vs the fused kernel, 1,500 words: cosine %.7f%n", dot);
         assertEquals(384, standard.length);
         assertTrue(dot > 0.9999, "standard and fused embeddings agree: cosine " + dot);
+    }
+
+    /** The LED's encoder falls back the same way, says so, and the summary is the one the fused kernel writes. */
+    @Test
+    void theLedEncoderFallsBackToStandardOpsAndWritesTheSameSummary(JsonRest shared) throws Exception {
+        String led = LongdocNodeExtension.LED_MODEL;
+        JsonRest.Reply loaded = es.post("/_longdoc/models/" + led + "/_load", null).assertSuccess();
+        JsonNode onNode = loaded.at("/nodes").elements().next();
+        assertEquals("standard_ops", onNode.path("attention").asText(), "the LED encoder without the library: " + loaded);
+        assertTrue(onNode.path("fallback_reason").asText().contains("not installed"), "the reason is reported: " + loaded);
+        JsonNode listed = es.get("/_longdoc/models/" + led).assertSuccess().at("/models/0");
+        assertEquals("summary", listed.path("type").asText(), listed.toString());
+        assertEquals("standard_ops", listed.at("/attention/kernel").asText(), "GET _longdoc/models: " + listed);
+        assertTrue(listed.at("/attention/fallback_reason").asText().contains("liblongdoc_ops.so"), "GET names the library: " + listed);
+
+        String text = Texts.firstWords(Corpus.first(Corpus.sotu(), 1).get(0).text(), 1500);
+        ObjectNode options = Fixtures.longDoc("text", MODEL).put("sections", true).put("summary", "abstractive").put("summary_model", led);
+        JsonNode standard = Fixtures.simulateInline(es, options, text);
+        JsonNode fused = Fixtures.simulateInline(shared, options, text);
+        assertEquals("abstractive", standard.path("summary_kind").asText(), standard.toString());
+        assertEquals(fused.path("summary").asText(), standard.path("summary").asText(), "standard ops and the fused kernel write the same summary");
     }
 
     @Test

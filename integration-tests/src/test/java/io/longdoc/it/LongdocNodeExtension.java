@@ -82,6 +82,36 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
         throw new ParameterResolutionException("cannot resolve " + type);
     }
 
+    /**
+     * Installs the synthetic LED checkpoint (config.json, generation_config.json, model.safetensors, tokenizer.json)
+     * as operator summary model {@value #LED_MODEL}; also used by classes that start their own node.
+     */
+    static void addSyntheticLed(ElasticsearchNode.Builder builder) {
+        try {
+            Path folder = java.nio.file.Files.createTempDirectory("longdoc-led-model").resolve(LED_MODEL);
+            Process python = new ProcessBuilder(
+                "python3",
+                Path.of("src/test/python/led/led_synthetic.py").toAbsolutePath().toString(),
+                folder.toString(),
+                "--max-encoder-positions",
+                "16384"
+            ).inheritIO().start();
+            if (python.waitFor() != 0) {
+                throw new IllegalStateException("led_synthetic.py failed with exit " + python.exitValue());
+            }
+            try (var files = java.nio.file.Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    builder.withConfigFile("longdoc/models/" + LED_MODEL + "/" + file.getFileName(), java.nio.file.Files.readAllBytes(file));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the synthetic LED model", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Holds the node, or the failure to start it so that later classes fail fast instead of retrying. */
     private static final class SharedNode implements ExtensionContext.Store.CloseableResource {
         private final ElasticsearchNode node;
@@ -139,33 +169,6 @@ public final class LongdocNodeExtension implements BeforeAllCallback, ParameterR
                 }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot write the synthetic QA model", e);
-            }
-        }
-
-        /** The synthetic LED checkpoint (config.json, generation_config.json, model.safetensors, tokenizer.json). */
-        private static void addSyntheticLed(ElasticsearchNode.Builder builder) {
-            try {
-                Path folder = java.nio.file.Files.createTempDirectory("longdoc-led-model").resolve(LED_MODEL);
-                Process python = new ProcessBuilder(
-                    "python3",
-                    Path.of("src/test/python/led/led_synthetic.py").toAbsolutePath().toString(),
-                    folder.toString(),
-                    "--max-encoder-positions",
-                    "16384"
-                ).inheritIO().start();
-                if (python.waitFor() != 0) {
-                    throw new IllegalStateException("led_synthetic.py failed with exit " + python.exitValue());
-                }
-                try (var files = java.nio.file.Files.list(folder)) {
-                    for (Path file : files.toList()) {
-                        builder.withConfigFile("longdoc/models/" + LED_MODEL + "/" + file.getFileName(), java.nio.file.Files.readAllBytes(file));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the synthetic LED model", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }
 

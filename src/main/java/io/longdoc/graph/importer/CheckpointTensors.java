@@ -52,7 +52,24 @@ final class CheckpointTensors implements AutoCloseable {
         throw new IOException("[" + folder.getFileName() + "] has neither " + SINGLE + " nor " + INDEX + hint);
     }
 
-    private static CheckpointTensors openShards(Path folder, Path index) throws IOException {
+    /**
+     * The files that hold the weights of a folder {@link #open} reads: {@code model.safetensors}, or the index and
+     * its shards (each once, sorted).
+     */
+    static List<Path> files(Path folder) throws IOException {
+        Path single = folder.resolve(SINGLE);
+        if (Files.isRegularFile(single)) {
+            return List.of(single);
+        }
+        Path index = folder.resolve(INDEX);
+        List<Path> files = new ArrayList<>();
+        files.add(index);
+        weightMap(index).values().stream().distinct().sorted().forEach(file -> files.add(folder.resolve(file)));
+        return files;
+    }
+
+    /** The index's tensor → shard file map, every file a plain name in the folder. */
+    private static Map<String, String> weightMap(Path index) throws IOException {
         Map<String, Object> json;
         try (InputStream in = Files.newInputStream(index)) {
             json = XContentHelper.convertToMap(XContentType.JSON.xContent(), in, false);
@@ -60,36 +77,46 @@ final class CheckpointTensors implements AutoCloseable {
             throw new IOException("[" + INDEX + "] is not valid JSON: " + e.getMessage(), e);
         }
         if (json.get("weight_map") instanceof Map<?, ?> weightMap) {
-            Map<String, SafetensorsReader> files = new LinkedHashMap<>();
-            Map<String, SafetensorsReader> byName = new TreeMap<>();
-            List<SafetensorsReader> shards = new ArrayList<>();
-            try {
-                for (Map.Entry<?, ?> entry : weightMap.entrySet()) {
-                    String file = String.valueOf(entry.getValue());
-                    if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                        throw new IOException("[" + INDEX + "] names shard [" + file + "]; shards must be plain file names in the folder");
-                    }
-                    SafetensorsReader shard = files.get(file);
-                    if (shard == null) {
-                        shard = SafetensorsReader.open(folder.resolve(file));
-                        files.put(file, shard);
-                        shards.add(shard);
-                    }
-                    String tensor = String.valueOf(entry.getKey());
-                    if (shard.contains(tensor) == false) {
-                        throw new IOException("[" + INDEX + "] puts tensor [" + tensor + "] in [" + file + "], which does not hold it");
-                    }
-                    byName.put(tensor, shard);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : weightMap.entrySet()) {
+                String file = String.valueOf(entry.getValue());
+                if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+                    throw new IOException("[" + INDEX + "] names shard [" + file + "]; shards must be plain file names in the folder");
                 }
-            } catch (IOException | RuntimeException e) {
-                for (SafetensorsReader shard : shards) {
-                    shard.close();
-                }
-                throw e;
+                out.put(String.valueOf(entry.getKey()), file);
             }
-            return new CheckpointTensors(shards, byName);
+            return out;
         }
         throw new IOException("[" + INDEX + "] has no [weight_map] object");
+    }
+
+    private static CheckpointTensors openShards(Path folder, Path index) throws IOException {
+        Map<String, String> weightMap = weightMap(index);
+        Map<String, SafetensorsReader> files = new LinkedHashMap<>();
+        Map<String, SafetensorsReader> byName = new TreeMap<>();
+        List<SafetensorsReader> shards = new ArrayList<>();
+        try {
+            for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                String file = entry.getValue();
+                SafetensorsReader shard = files.get(file);
+                if (shard == null) {
+                    shard = SafetensorsReader.open(folder.resolve(file));
+                    files.put(file, shard);
+                    shards.add(shard);
+                }
+                String tensor = entry.getKey();
+                if (shard.contains(tensor) == false) {
+                    throw new IOException("[" + INDEX + "] puts tensor [" + tensor + "] in [" + file + "], which does not hold it");
+                }
+                byName.put(tensor, shard);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SafetensorsReader shard : shards) {
+                shard.close();
+            }
+            throw e;
+        }
+        return new CheckpointTensors(shards, byName);
     }
 
     Set<String> names() {

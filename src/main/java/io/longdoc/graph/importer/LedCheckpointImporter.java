@@ -98,8 +98,17 @@ public final class LedCheckpointImporter {
         return new EncoderWeights(config, shared, positions, null, t.norm("encoder.layernorm_embedding"), layers, null);
     }
 
-    private static DecoderWeights decoder(LedConfig c, Tensors t, FloatTensor shared) throws IOException {
-        DecoderConfig config = new DecoderConfig(
+    /** The files whose content decides the compiled graphs: config.json and the weights (one file, or index and shards). */
+    public static List<Path> weightFiles(Path folder) throws IOException {
+        List<Path> files = new ArrayList<>();
+        files.add(folder.resolve(LedConfig.FILE));
+        files.addAll(CheckpointTensors.files(folder));
+        return files;
+    }
+
+    /** The decoder's shape, which the step graph's cache inputs follow; known from config.json alone. */
+    public static DecoderConfig decoderConfig(LedConfig c) {
+        return new DecoderConfig(
             c.dModel(),
             c.decoderHeads(),
             c.decoderFfn(),
@@ -109,6 +118,10 @@ public final class LedCheckpointImporter {
             LedConfig.LAYER_NORM_EPS,
             c.activation()
         );
+    }
+
+    private static DecoderWeights decoder(LedConfig c, Tensors t, FloatTensor shared) throws IOException {
+        DecoderConfig config = decoderConfig(c);
         List<DecoderLayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < c.decoderLayers(); l++) {
             String p = "decoder.layers." + l + ".";

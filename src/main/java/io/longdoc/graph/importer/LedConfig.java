@@ -22,6 +22,7 @@ import static io.longdoc.graph.importer.HuggingFaceConfig.integer;
  * positions, attention_window 512, gelu, pad 1, bos 0, eos 2, decoder_start_token_id 2).
  *
  * @param attentionWindow the two-sided window per encoder layer, as transformers stores it (even, positive)
+ * @param eosTokenIds     eos_token_id: one id or a list (PretrainedConfig allows both)
  */
 public record LedConfig(
     int vocabSize,
@@ -38,7 +39,7 @@ public record LedConfig(
     Activation activation,
     int padTokenId,
     int bosTokenId,
-    int eosTokenId,
+    int[] eosTokenIds,
     int decoderStartTokenId
 ) {
 
@@ -89,9 +90,27 @@ public record LedConfig(
             activation,
             integer(map, "pad_token_id", 1),
             integer(map, "bos_token_id", 0),
-            integer(map, "eos_token_id", 2),
+            tokenIds(map, "eos_token_id", new int[] { 2 }),
             integer(map, "decoder_start_token_id", 2)
         );
+    }
+
+    /**
+     * A token id key that transformers accepts as one id or a list of ids (eos_token_id, forced_eos_token_id); absent
+     * or null gives {@code defaultValue}.
+     */
+    public static int[] tokenIds(Map<String, Object> map, String key, int[] defaultValue) {
+        Object value = map.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Integer i) {
+            return new int[] { i };
+        }
+        if (value instanceof List<?> list && list.isEmpty() == false && list.stream().allMatch(v -> v instanceof Integer)) {
+            return list.stream().mapToInt(v -> (Integer) v).toArray();
+        }
+        throw new IllegalArgumentException("[" + key + "] must be a token id or a non-empty list of token ids, got [" + value + "]");
     }
 
     /** LEDEncoder: an int applies to every layer; a list needs one entry per layer; each even and positive. */

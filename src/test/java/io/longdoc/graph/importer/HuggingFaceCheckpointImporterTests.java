@@ -194,6 +194,16 @@ class HuggingFaceCheckpointImporterTests {
         second.write(sharded.resolve("model-00002-of-00002.safetensors"));
         Files.writeString(sharded.resolve("model.safetensors.index.json"), index.append("}}"));
         assertAllTensors(hf, HuggingFaceCheckpointImporter.importFolder(sharded).weights());
+        // the files a compiled-graph cache key hashes: the index and each shard once, in order
+        assertEquals(
+            java.util.List.of(
+                sharded.resolve("model.safetensors.index.json"),
+                sharded.resolve("model-00001-of-00002.safetensors"),
+                sharded.resolve("model-00002-of-00002.safetensors")
+            ),
+            CheckpointTensors.files(sharded)
+        );
+        assertEquals(java.util.List.of(folder.resolve("model.safetensors")), CheckpointTensors.files(folder));
     }
 
     @Test

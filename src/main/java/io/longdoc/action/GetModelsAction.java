@@ -3,6 +3,7 @@ package io.longdoc.action;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelPlacement;
+import io.longdoc.model.ModelRegistry;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
 
@@ -54,8 +55,23 @@ public final class GetModelsAction {
         }
     }
 
-    /** One model as the node sees it at the time of the request; kernel and placement are known once it is loaded. */
-    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
+    /**
+     * One model as the node sees it at the time of the request: its load state (with the reason of a failed load),
+     * kernel and placement once it is loaded, and its stats.
+     */
+    public record ModelView(
+        ModelCatalog.Entry entry,
+        ModelRegistry.LoadStatus status,
+        Optional<AttentionKernel> kernel,
+        Optional<ModelPlacement> placement,
+        ModelStats stats
+    ) {
+        /** The view of one model of the registry now. */
+        public static ModelView of(ModelCatalog.Entry entry, ModelRegistry registry) {
+            String id = entry.id();
+            return new ModelView(entry, registry.loadStatus(id), registry.attentionKernel(id), registry.placement(id), registry.stats(id));
+        }
+
         public boolean loaded() {
             return kernel.isPresent();
         }
@@ -114,6 +130,10 @@ public final class GetModelsAction {
                 builder.field("error", entry.error());
             }
             builder.field("loaded", model.loaded());
+            builder.field("state", model.status().state().toString());
+            if (model.status().failureReason() != null) {
+                builder.field("failure_reason", model.status().failureReason());
+            }
             if (model.kernel().isPresent()) {
                 builder.field("attention");
                 model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);

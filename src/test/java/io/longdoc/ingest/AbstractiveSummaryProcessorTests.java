@@ -13,7 +13,6 @@ import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.cluster.metadata.ProjectId;
-import org.elasticsearch.index.VersionType;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -27,9 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,35 +44,6 @@ class AbstractiveSummaryProcessorTests {
     static OrtRuntime runtime;
     static ModelRegistry registry;
     static SummaryModels summaryModels;
-    static ExecutorService sameThread = new java.util.concurrent.AbstractExecutorService() {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
-    };
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -119,17 +87,11 @@ class AbstractiveSummaryProcessorTests {
     }
 
     private static LongDocProcessor create(Map<String, Object> config) {
-        return new LongDocProcessor.Factory(registry, summaryModels, () -> sameThread).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
+        return new LongDocProcessor.Factory(registry, summaryModels, () -> ProcessorFixture.SAME_THREAD).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
     }
 
     private static IngestDocument run(LongDocProcessor processor, String text) throws Exception {
-        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(Map.of("body", text)));
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        processor.execute(document, (doc, e) -> failure.set(e));
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return document;
+        return ProcessorFixture.run(processor, Map.of("body", text));
     }
 
     @Test
@@ -172,7 +134,7 @@ class AbstractiveSummaryProcessorTests {
     void keepsTheExtractiveSummaryWhenTheSummaryCouldNeverFitTheMemoryBudget() throws Exception {
         Path operator = root.resolve("operator");
         try (SummaryModels small = new SummaryModels(operator, runtime, null, new InferenceBudget(64 * 1024), root.resolve("compiled"))) {
-            LongDocProcessor processor = new LongDocProcessor.Factory(registry, small, () -> sameThread).create(
+            LongDocProcessor processor = new LongDocProcessor.Factory(registry, small, () -> ProcessorFixture.SAME_THREAD).create(
                 Map.of(), "tag", null,
                 new HashMap<>(Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny")),
                 ProjectId.DEFAULT
@@ -199,7 +161,7 @@ class AbstractiveSummaryProcessorTests {
         assertConfigError(with(abstractive, "led-big-tokenizer"), "token id 50000, but the model's vocab_size is 320");
         ElasticsearchException unavailable = assertThrows(
             ElasticsearchException.class,
-            () -> new LongDocProcessor.Factory(registry, () -> sameThread).create(
+            () -> new LongDocProcessor.Factory(registry, () -> ProcessorFixture.SAME_THREAD).create(
                 Map.of(), "tag", null, new HashMap<>(Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny")), ProjectId.DEFAULT
             )
         );

@@ -1,5 +1,6 @@
 package io.longdoc.summary;
 
+import io.longdoc.graph.importer.ConfigValues;
 import io.longdoc.graph.importer.LedConfig;
 
 import org.elasticsearch.common.xcontent.XContentHelper;
@@ -68,25 +69,26 @@ public record GenerationConfig(
     }
 
     /** Options from a generation_config map; a key mapped to null counts as absent. */
-    public static GenerationConfig parse(Map<String, Object> values, LedConfig model) {
-        Integer maxNewTokens = integer(values, "max_new_tokens", null);
-        int maxLength = maxNewTokens != null ? maxNewTokens + 1 : integer(values, "max_length", 20);
+    public static GenerationConfig parse(Map<String, Object> map, LedConfig model) {
+        ConfigValues values = new ConfigValues(map, "");
+        Integer maxNewTokens = values.integer("max_new_tokens", null);
+        int maxLength = maxNewTokens != null ? maxNewTokens + 1 : values.integer("max_length", 20);
         if (maxLength > model.maxDecoderPositions()) {
             throw new IllegalArgumentException(
                 "max_length " + maxLength + " exceeds the decoder's " + model.maxDecoderPositions() + " positions (max_decoder_position_embeddings)"
             );
         }
         return new GenerationConfig(
-            integer(values, "num_beams", 1),
+            values.integer("num_beams", 1),
             maxLength,
-            integer(values, "min_length", 0),
-            integer(values, "no_repeat_ngram_size", 0),
-            integer(values, "forced_bos_token_id", null),
-            integer(values, "forced_eos_token_id", null),
-            number(values, "length_penalty", 1.0),
-            earlyStopping(values.get("early_stopping")),
-            integer(values, "decoder_start_token_id", model.decoderStartTokenId()),
-            eos(values.get("eos_token_id"), model.eosTokenId())
+            values.integer("min_length", 0),
+            values.integer("no_repeat_ngram_size", 0),
+            values.integer("forced_bos_token_id", null),
+            values.integer("forced_eos_token_id", null),
+            values.number("length_penalty", 1.0),
+            earlyStopping(map.get("early_stopping")),
+            values.integer("decoder_start_token_id", model.decoderStartTokenId()),
+            eos(map.get("eos_token_id"), model.eosTokenId())
         );
     }
 
@@ -115,27 +117,5 @@ public record GenerationConfig(
             return i;
         }
         throw new IllegalArgumentException("eos_token_id must be one token id, got [" + value + "]");
-    }
-
-    private static Integer integer(Map<String, Object> values, String key, Integer defaultValue) {
-        Object value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer i) {
-            return i;
-        }
-        throw new IllegalArgumentException("[" + key + "] must be an integer, got [" + value + "]");
-    }
-
-    private static double number(Map<String, Object> values, String key, double defaultValue) {
-        Object value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("[" + key + "] must be a number, got [" + value + "]");
     }
 }

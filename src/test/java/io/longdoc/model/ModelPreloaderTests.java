@@ -1,10 +1,12 @@
 package io.longdoc.model;
 
 import io.longdoc.TestModels;
+import io.longdoc.action.GetModelsAction;
 import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OrtRuntime;
 
+import org.elasticsearch.common.Strings;
 import org.elasticsearch.core.TimeValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +114,11 @@ class ModelPreloaderTests {
             assertFalse(corrupt.failureReason().contains(root.toString()), "no filesystem path: " + corrupt.failureReason());
             assertTrue(registry.isLoaded("mini"), "the other preloaded model loaded");
             assertEquals(ModelRegistry.LoadState.NOT_LOADED, registry.loadStatus("bad-spec").state(), "never asked for");
+
+            var views = registry.list().stream().map(e -> GetModelsAction.ModelView.of(e, registry)).toList();
+            String json = Strings.toString(new GetModelsAction.Response("mini", registry.runtimeStatus(), views));
+            assertTrue(json.contains("\"loaded\":false,\"state\":\"failed\",\"failure_reason\":\"model [corrupt] could not be loaded"), json);
+            assertTrue(json.contains("\"loaded\":true,\"state\":\"loaded\","), json);
         }
     }
 

@@ -17,6 +17,7 @@ import static io.longdoc.it.Fixtures.BGE;
 import static io.longdoc.it.Fixtures.MINILM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET _longdoc/models} and {@code GET _longdoc/models/<id>}. */
@@ -146,6 +147,16 @@ class ModelsRestIT {
         String log = node.serverLogText();
         assertTrue(log.contains("preloading models [" + BGE + "] in the background"), "the preload is logged at start");
         assertTrue(log.contains("preloaded model [" + BGE + "] in "), "and its success");
+    }
+
+    /** Like any bad setting value, a preload id that names no model of the node stops it at start, saying which. */
+    @Test
+    void aNodeToldToPreloadAnUnknownModelDoesNotStart() {
+        ElasticsearchNode.Builder builder = HarnessConfig.nodeWithPlugin("longdoc-bad-preload").clusterName("longdoc-bad-preload").heap("1g")
+            .setting("longdoc.models.preload", List.of(MINILM, "no-such-model"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder.build().start());
+        assertTrue(e.getMessage().contains("[longdoc.models.preload] names a model this node cannot load: unknown model [no-such-model]"),
+            "the start fails naming the setting and the model: " + e.getMessage());
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class LongDocSettings {
      * Models loaded (and compiled when their spec asks) in the background when the node starts, so that the first
      * document or question does not wait for them; by default the {@link #DEFAULT_MODEL}, an empty list preloads
      * nothing. Ids are checked here; that each names a model of this node is checked when the node starts
-     * ({@link io.longdoc.model.ModelPreloader#check}), since the model folders are not known to a setting.
+     * ({@link io.longdoc.model.ModelPreloader}), since the model folders are not known to a setting.
      */
     public static final Setting<List<String>> MODELS_PRELOAD = Setting.listSetting(
         "longdoc.models.preload",

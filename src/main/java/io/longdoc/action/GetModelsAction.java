@@ -4,6 +4,7 @@ import io.longdoc.graph.importer.LedConfig;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelPlacement;
+import io.longdoc.model.ModelRegistry;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
 import io.longdoc.summary.SummaryModels;
@@ -57,22 +58,32 @@ public final class GetModelsAction {
     }
 
     /**
-     * One model as the node sees it at the time of the request; kernel and placement are known once it is loaded.
-     * {@code summary} is set for an LED summary model (whose kernel and stats it holds) and null for embedding models.
+     * One model as the node sees it at the time of the request: its load state (with the reason of a failed load),
+     * kernel and placement once it is loaded, and its stats. {@code summary} is set for an LED summary model (whose
+     * kernel and stats it holds) and null for embedding models.
      */
     public record ModelView(
         ModelCatalog.Entry entry,
+        ModelRegistry.LoadStatus status,
         Optional<AttentionKernel> kernel,
         Optional<ModelPlacement> placement,
         ModelStats stats,
         SummaryModels.View summary
     ) {
-        public ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
-            this(entry, kernel, placement, stats, null);
+        /** The view of one embedding model of the registry now. */
+        public static ModelView of(ModelCatalog.Entry entry, ModelRegistry registry) {
+            String id = entry.id();
+            return new ModelView(entry, registry.loadStatus(id), registry.attentionKernel(id), registry.placement(id), registry.stats(id), null);
         }
 
+        /** The view of one LED summary model now: loaded once its kernel is known, failed with its error. */
         public static ModelView summary(ModelCatalog.Entry entry, SummaryModels.View summary) {
-            return new ModelView(entry, summary.kernel(), Optional.empty(), null, summary);
+            ModelRegistry.LoadStatus status = summary.kernel().isPresent()
+                ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.LOADED, null)
+                : summary.error() != null
+                    ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.FAILED, summary.error())
+                    : new ModelRegistry.LoadStatus(ModelRegistry.LoadState.NOT_LOADED, null);
+            return new ModelView(entry, status, summary.kernel(), Optional.empty(), null, summary);
         }
 
         public boolean loaded() {
@@ -137,7 +148,7 @@ public final class GetModelsAction {
             } else {
                 builder.field("error", entry.error());
             }
-            builder.field("loaded", model.loaded());
+            writeLoadState(builder, model);
             if (model.kernel().isPresent()) {
                 builder.field("attention");
                 model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);
@@ -149,6 +160,14 @@ public final class GetModelsAction {
             builder.field("stats");
             model.stats().toXContent(builder, ToXContent.EMPTY_PARAMS);
             builder.endObject();
+        }
+
+        private static void writeLoadState(XContentBuilder builder, ModelView model) throws IOException {
+            builder.field("loaded", model.loaded());
+            builder.field("state", model.status().state().toString());
+            if (model.status().failureReason() != null) {
+                builder.field("failure_reason", model.status().failureReason());
+            }
         }
 
         /** An LED checkpoint: what config.json says of its size, then as an embedding model: loaded, attention, stats. */
@@ -168,7 +187,7 @@ public final class GetModelsAction {
             } else {
                 builder.field("error", summary.error());
             }
-            builder.field("loaded", model.loaded());
+            writeLoadState(builder, model);
             if (model.kernel().isPresent()) {
                 builder.field("attention");
                 model.kernel().get().toXContent(builder, ToXContent.EMPTY_PARAMS);

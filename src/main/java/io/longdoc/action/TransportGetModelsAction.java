@@ -43,7 +43,7 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
             List<GetModelsAction.ModelView> views = entries.stream()
                 .map(e -> e.summaryModel()
                     ? GetModelsAction.ModelView.summary(e, summaryModels.view(e.id()))
-                    : new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.placement(e.id()), registry.stats(e.id())))
+                    : GetModelsAction.ModelView.of(e, registry))
                 .toList();
             return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views);
         });

@@ -13,6 +13,7 @@ import org.elasticsearch.rest.RestStatus;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The models of this node: which exist ({@link ModelCatalog}), which are loaded (each once, on first use, through
- * {@link ModelLoader}), and their stats.
+ * The models of this node: which exist ({@link ModelCatalog}), which are loaded (each once, at node start for
+ * {@code longdoc.models.preload} or on first use, through {@link ModelLoader}), why a load failed, and their stats.
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -37,6 +38,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<LoadedModel>> loading = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
 
     /**
      * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
@@ -113,27 +115,7 @@ public final class ModelRegistry implements AutoCloseable {
         if (model != null) {
             return model;
         }
-        catalog.entry(id); // an unknown or invalid model is the request's mistake (404/400), not a reason to wait
-        CompletableFuture<LoadedModel> started = new CompletableFuture<>();
-        CompletableFuture<LoadedModel> load = loading.putIfAbsent(id, started);
-        if (load == null) {
-            load = started;
-            try {
-                executor.execute(() -> {
-                    try {
-                        started.complete(load(id));
-                    } catch (Exception e) {
-                        logger.warn(() -> "loading model [" + id + "] in the background failed", e);
-                        started.completeExceptionally(e);
-                    } finally {
-                        loading.remove(id, started);
-                    }
-                });
-            } catch (RuntimeException rejected) { // a full inference queue: the caller sees the 429
-                loading.remove(id, started);
-                throw rejected;
-            }
-        }
+        CompletableFuture<LoadedModel> load = loadAsync(id, executor);
         try {
             return load.get(wait.millis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -154,6 +136,68 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the model on {@code executor}, or joins the load already under way, so that a search and the node's
+     * preload never load one model twice. Throws at once (404/400) for an unknown or invalid model: that is the
+     * caller's mistake, not something to wait for; a full executor's rejection (429) is thrown too.
+     */
+    public CompletableFuture<LoadedModel> loadAsync(String id, Executor executor) {
+        LoadedModel model = loaded.get(id);
+        if (model != null) {
+            return CompletableFuture.completedFuture(model);
+        }
+        catalog.entry(id);
+        CompletableFuture<LoadedModel> started = new CompletableFuture<>();
+        CompletableFuture<LoadedModel> load = loading.putIfAbsent(id, started);
+        if (load != null) {
+            return load;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    started.complete(load(id));
+                } catch (Exception e) {
+                    logger.warn(() -> "loading model [" + id + "] in the background failed", e);
+                    started.completeExceptionally(e);
+                } finally {
+                    loading.remove(id, started);
+                }
+            });
+        } catch (RuntimeException rejected) { // a full queue: the caller sees the 429
+            loading.remove(id, started);
+            throw rejected;
+        }
+        return started;
+    }
+
+    /** Whether the model is loaded, loading (or waiting for another load to finish), failed its last load, or none. */
+    public LoadStatus loadStatus(String id) {
+        if (loaded.containsKey(id)) {
+            return new LoadStatus(LoadState.LOADED, null);
+        }
+        if (loading.containsKey(id)) {
+            return new LoadStatus(LoadState.LOADING, null);
+        }
+        String failure = failures.get(id);
+        return failure == null ? new LoadStatus(LoadState.NOT_LOADED, null) : new LoadStatus(LoadState.FAILED, failure);
+    }
+
+    /** The model's load state as {@code GET _longdoc/models} shows it. */
+    public enum LoadState {
+        NOT_LOADED,
+        LOADING,
+        LOADED,
+        FAILED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A load state, with the reason of the last failed load when it is {@link LoadState#FAILED}. */
+    public record LoadStatus(LoadState state, String failureReason) {}
+
     /** The model, loaded on first use. Throws {@link ModelLoadException} (400) when its files are unusable. */
     public LoadedModel load(String id) {
         LoadedModel model = loaded.get(id);
@@ -165,7 +209,13 @@ public final class ModelRegistry implements AutoCloseable {
             if (model == null) {
                 ModelCatalog.Entry entry = catalog.entry(id);
                 long start = System.nanoTime();
-                model = loader.load(entry, stats(id));
+                try {
+                    model = loader.load(entry, stats(id));
+                } catch (RuntimeException e) { // kept for GET _longdoc/models; only ids of the catalog get here, so it stays small
+                    failures.put(id, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                    throw e;
+                }
+                failures.remove(id);
                 loaded.put(id, model);
                 // the thread is named so that a load on a search or transport thread shows in the log (it must not happen)
                 logger.info("loaded model [{}] from the {} folder ({} dims, max {} tokens, {} pooling) in {} ms on thread [{}]", id, entry.location(),

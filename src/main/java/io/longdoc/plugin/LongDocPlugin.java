@@ -6,6 +6,7 @@ import io.longdoc.action.LoadModelAction;
 import io.longdoc.action.TransportGetModelsAction;
 import io.longdoc.action.TransportLoadModelAction;
 import io.longdoc.ingest.LongDocProcessor;
+import io.longdoc.model.ModelPreloader;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.rest.RestLoadModelAction;
 import io.longdoc.rest.RestModelsAction;
@@ -108,7 +109,16 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings),
             LongDocSettings.QA_MODEL_LOAD_WAIT.get(settings)
         );
-        return List.of(models, summaryModels); // both reach the model actions by injection
+        return List.of(models, summaryModels, preloader(models)); // the model actions get the first two by injection
+    }
+
+    /** Started with the node's other components; the loads run on the generic pool, as {@code _load}. */
+    private ModelPreloader preloader(ModelRegistry models) {
+        String source = "[" + LongDocSettings.MODELS_PRELOAD.getKey() + "]";
+        if (LongDocSettings.MODELS_PRELOAD.exists(settings) == false) {
+            source += " (by default [" + LongDocSettings.DEFAULT_MODEL.getKey() + "])";
+        }
+        return new ModelPreloader(models, source, LongDocSettings.MODELS_PRELOAD.get(settings), threadPool.generic());
     }
 
     @Override

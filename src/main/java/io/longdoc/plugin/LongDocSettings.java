@@ -25,6 +25,28 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
+    /**
+     * Models loaded (and compiled when their spec asks) in the background when the node starts, so that the first
+     * document or question does not wait for them; by default the {@link #DEFAULT_MODEL}, an empty list preloads
+     * nothing. Ids are checked here; that each names a model of this node is checked when the node starts
+     * ({@link io.longdoc.model.ModelPreloader}), since the model folders are not known to a setting.
+     */
+    public static final Setting<List<String>> MODELS_PRELOAD = Setting.listSetting(
+        "longdoc.models.preload",
+        (Setting<List<String>>) null,
+        LongDocSettings::preloadedModelId,
+        s -> List.of(DEFAULT_MODEL.get(s)),
+        Setting.Property.NodeScope
+    );
+
+    private static String preloadedModelId(String id) {
+        try {
+            return ModelId.validate(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[longdoc.models.preload]: " + e.getMessage(), e);
+        }
+    }
+
     /** ONNX Runtime threads per forward pass; defaults to the node's allocated processors. */
     public static final Setting<Integer> INTRA_OP_THREADS = new Setting<>(
         "longdoc.inference.intra_op_threads",
@@ -155,6 +177,7 @@ public final class LongDocSettings {
     public static List<Setting<?>> all() {
         return List.of(
             DEFAULT_MODEL,
+            MODELS_PRELOAD,
             INTRA_OP_THREADS,
             EXECUTION_PROVIDER,
             EXECUTION_PROVIDER_DEPRECATED,

@@ -1,5 +1,6 @@
 package io.longdoc.summary;
 
+import io.longdoc.graph.importer.ConfigValues;
 import io.longdoc.graph.importer.LedConfig;
 
 import org.elasticsearch.common.xcontent.XContentHelper;
@@ -84,31 +85,32 @@ public record GenerationConfig(
     }
 
     /** Options from a generation_config map; a key mapped to null counts as absent. */
-    public static GenerationConfig parse(Map<String, Object> values, LedConfig model) {
-        Integer maxNewTokens = integer(values, "max_new_tokens", null);
-        int maxLength = maxNewTokens != null ? maxNewTokens + 1 : integer(values, "max_length", 20);
+    public static GenerationConfig parse(Map<String, Object> map, LedConfig model) {
+        ConfigValues values = new ConfigValues(map, "");
+        Integer maxNewTokens = values.integer("max_new_tokens", null);
+        int maxLength = maxNewTokens != null ? maxNewTokens + 1 : values.integer("max_length", 20);
         if (maxLength > model.maxDecoderPositions()) {
             throw new IllegalArgumentException(
                 "max_length " + maxLength + " exceeds the decoder's " + model.maxDecoderPositions() + " positions (max_decoder_position_embeddings)"
             );
         }
-        Integer forcedBos = integer(values, "forced_bos_token_id", null);
-        int[] forcedEos = LedConfig.tokenIds(values, "forced_eos_token_id", null);
-        int[] eos = LedConfig.tokenIds(values, "eos_token_id", model.eosTokenIds());
-        int start = integer(values, "decoder_start_token_id", model.decoderStartTokenId());
+        Integer forcedBos = values.integer("forced_bos_token_id", null);
+        int[] forcedEos = values.tokenIds("forced_eos_token_id", null);
+        int[] eos = values.tokenIds("eos_token_id", model.eosTokenIds());
+        int start = values.integer("decoder_start_token_id", model.decoderStartTokenId());
         inVocabulary("forced_bos_token_id", forcedBos == null ? new int[0] : new int[] { forcedBos }, model);
         inVocabulary("forced_eos_token_id", forcedEos == null ? new int[0] : forcedEos, model);
         inVocabulary("eos_token_id", eos, model);
         inVocabulary("decoder_start_token_id", new int[] { start }, model);
         return new GenerationConfig(
-            integer(values, "num_beams", 1),
+            values.integer("num_beams", 1),
             maxLength,
-            integer(values, "min_length", 0),
-            integer(values, "no_repeat_ngram_size", 0),
+            values.integer("min_length", 0),
+            values.integer("no_repeat_ngram_size", 0),
             forcedBos,
             forcedEos,
-            number(values, "length_penalty", 1.0),
-            earlyStopping(values.get("early_stopping")),
+            values.number("length_penalty", 1.0),
+            earlyStopping(map.get("early_stopping")),
             start,
             eos
         );
@@ -136,25 +138,5 @@ public record GenerationConfig(
         throw new IllegalArgumentException("early_stopping must be true, false or \"never\", got [" + value + "]");
     }
 
-    private static Integer integer(Map<String, Object> values, String key, Integer defaultValue) {
-        Object value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer i) {
-            return i;
-        }
-        throw new IllegalArgumentException("[" + key + "] must be an integer, got [" + value + "]");
-    }
 
-    private static double number(Map<String, Object> values, String key, double defaultValue) {
-        Object value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("[" + key + "] must be a number, got [" + value + "]");
-    }
 }

@@ -14,7 +14,6 @@ import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.cluster.metadata.ProjectId;
-import org.elasticsearch.index.VersionType;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,35 +46,6 @@ class AbstractiveSummaryProcessorTests {
     static OrtRuntime runtime;
     static ModelRegistry registry;
     static SummaryModels summaryModels;
-    static ExecutorService sameThread = new java.util.concurrent.AbstractExecutorService() {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
-    };
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -121,17 +89,11 @@ class AbstractiveSummaryProcessorTests {
     }
 
     private static LongDocProcessor create(Map<String, Object> config) {
-        return new LongDocProcessor.Factory(registry, summaryModels, () -> sameThread).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
+        return new LongDocProcessor.Factory(registry, summaryModels, () -> ProcessorFixture.SAME_THREAD).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
     }
 
     private static IngestDocument run(LongDocProcessor processor, String text) throws Exception {
-        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(Map.of("body", text)));
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        processor.execute(document, (doc, e) -> failure.set(e));
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return document;
+        return ProcessorFixture.run(processor, Map.of("body", text));
     }
 
     @Test
@@ -156,10 +118,7 @@ class AbstractiveSummaryProcessorTests {
         LongDocProcessor processor = create(
             Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny", "global_fields", List.of("title"))
         );
-        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(Map.of("body", TEXT, "title", title)));
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        processor.execute(document, (doc, e) -> failure.set(e));
-        assertNull(failure.get());
+        IngestDocument document = ProcessorFixture.run(processor, Map.of("body", TEXT, "title", title)); // throws on a failure
 
         LedSummaryModel led = summaryModels.load("led-tiny");
         AbstractiveSummarizer summarizer = led.summarizer(led.generation(), System::nanoTime);
@@ -205,7 +164,7 @@ class AbstractiveSummaryProcessorTests {
     void keepsTheExtractiveSummaryWhenTheSummaryCouldNeverFitTheMemoryBudget() throws Exception {
         Path operator = root.resolve("operator");
         try (SummaryModels small = new SummaryModels(operator, runtime, null, new InferenceBudget(64 * 1024), root.resolve("compiled"))) {
-            LongDocProcessor processor = new LongDocProcessor.Factory(registry, small, () -> sameThread).create(
+            LongDocProcessor processor = new LongDocProcessor.Factory(registry, small, () -> ProcessorFixture.SAME_THREAD).create(
                 Map.of(), "tag", null,
                 new HashMap<>(Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny")),
                 ProjectId.DEFAULT
@@ -232,7 +191,7 @@ class AbstractiveSummaryProcessorTests {
         assertConfigError(with(abstractive, "led-big-tokenizer"), "token id 50000, but the model's vocab_size is 320");
         ElasticsearchException unavailable = assertThrows(
             ElasticsearchException.class,
-            () -> new LongDocProcessor.Factory(registry, () -> sameThread).create(
+            () -> new LongDocProcessor.Factory(registry, () -> ProcessorFixture.SAME_THREAD).create(
                 Map.of(), "tag", null, new HashMap<>(Map.of("field", "body", "sections", true, "summary", "abstractive", "summary_model", "led-tiny")), ProjectId.DEFAULT
             )
         );

@@ -11,7 +11,6 @@ import io.longdoc.text.TokenizedText;
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.cluster.metadata.ProjectId;
 import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
-import org.elasticsearch.index.VersionType;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.ExceptionsHelper;
@@ -25,11 +24,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
+import static io.longdoc.ingest.ProcessorFixture.SAME_THREAD;
+import static io.longdoc.ingest.ProcessorFixture.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,7 +42,6 @@ class LongDocProcessorTests {
     static Path root;
     static OrtRuntime runtime;
     static ModelRegistry registry;
-    static ExecutorService sameThread = new SameThreadExecutor();
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -67,22 +64,7 @@ class LongDocProcessorTests {
     }
 
     private static LongDocProcessor create(Map<String, Object> config) {
-        return new LongDocProcessor.Factory(registry, () -> sameThread).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
-    }
-
-    /** Runs the processor and returns the document, or throws what it failed with. */
-    private static IngestDocument run(LongDocProcessor processor, Map<String, Object> source) throws Exception {
-        IngestDocument document = new IngestDocument("index", "id", 1, null, VersionType.INTERNAL, new HashMap<>(source));
-        AtomicReference<IngestDocument> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        processor.execute(document, (doc, e) -> {
-            result.set(doc);
-            failure.set(e);
-        });
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return result.get();
+        return new LongDocProcessor.Factory(registry, () -> SAME_THREAD).create(Map.of(), "tag", null, new HashMap<>(config), ProjectId.DEFAULT);
     }
 
     @Test
@@ -113,7 +95,7 @@ class LongDocProcessorTests {
     private static void assertConfigError(Map<String, Object> config, String expected) {
         if (expected == null) {
             Map<String, Object> copy = new HashMap<>(config);
-            new LongDocProcessor.Factory(registry, () -> sameThread).create(Map.of(), "tag", null, copy, ProjectId.DEFAULT);
+            new LongDocProcessor.Factory(registry, () -> SAME_THREAD).create(Map.of(), "tag", null, copy, ProjectId.DEFAULT);
             assertEquals(Map.of("unknown", 1), copy, "unknown keys are left for Elasticsearch to reject");
             return;
         }
@@ -390,7 +372,7 @@ class LongDocProcessorTests {
 
     @Test
     void fullQueueRejectsWithTooManyRequests() {
-        ExecutorService rejecting = new SameThreadExecutor() {
+        ExecutorService rejecting = new ProcessorFixture.SameThreadExecutor() {
             @Override
             public void execute(Runnable command) {
                 throw new EsRejectedExecutionException("rejected execution of inference", false);
@@ -407,35 +389,5 @@ class LongDocProcessorTests {
         Map<String, Object> map = new HashMap<>();
         map.put(key, null);
         return map;
-    }
-
-    private static class SameThreadExecutor extends AbstractExecutorService {
-        @Override
-        public void execute(Runnable command) {
-            command.run();
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
     }
 }

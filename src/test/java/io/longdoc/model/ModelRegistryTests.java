@@ -214,7 +214,7 @@ class ModelRegistryTests {
             assertTrue(cosine >= 0.99 && cosine < 0.999999, "int8 is close to fp32 but not fp32 itself: cosine " + cosine);
 
             var views = both.list().stream()
-                .map(e -> new io.longdoc.action.GetModelsAction.ModelView(e, both.attentionKernel(e.id()), both.placement(e.id()), both.stats(e.id())))
+                .map(e -> io.longdoc.action.GetModelsAction.ModelView.of(e, both))
                 .toList();
             String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
             assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);

@@ -1,5 +1,6 @@
 package io.longdoc.bench;
 
+import static io.longdoc.TestVectors.cosine;
 import static io.longdoc.bench.BenchCli.progress;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -225,17 +226,6 @@ public final class BatchingBench {
             options.registerCustomOpLibrary(opsLibrary.toAbsolutePath().toString());
         }
         return options;
-    }
-
-    /** Cosine of two vectors of any length (not assumed unit). */
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private static double median(double[] values) {

@@ -1,5 +1,6 @@
 package io.longdoc.bench;
 
+import io.longdoc.TestVectors;
 import io.longdoc.graph.Precision;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.LoadedModel;
@@ -136,7 +137,7 @@ public final class GpuCheck {
                 for (Map.Entry<Variant, LoadedModel> entry : variants.entrySet()) {
                     Variant variant = entry.getKey();
                     float[] actual = entry.getValue().encode(tokens).embedding(); // also the warm-up
-                    double cosine = BatchingBench.cosine(expected, actual);
+                    double cosine = TestVectors.cosine(expected, actual);
                     double maxDiff = maxDiff(expected, actual);
                     boolean ok = variant.precision == Precision.FP16 ? maxDiff <= FP16_MAX_DIFF : cosine >= MIN_COSINE;
                     if (ok == false) {

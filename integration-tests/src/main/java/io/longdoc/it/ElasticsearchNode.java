@@ -63,6 +63,7 @@ public final class ElasticsearchNode implements AutoCloseable {
     private final String heap;
     private final Duration startTimeout;
     private final Map<String, String> settings;
+    private final Map<String, List<String>> listSettings;
     private final Map<String, Function<Path, byte[]>> configFiles;
     private final List<String> seedHosts;
     private final List<String> initialMasterNodes;
@@ -97,6 +98,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         this.heap = builder.heap;
         this.startTimeout = builder.startTimeout;
         this.settings = Map.copyOf(builder.settings);
+        this.listSettings = Map.copyOf(builder.listSettings);
         this.configFiles = new LinkedHashMap<>(builder.configFiles);
         this.seedHosts = List.copyOf(builder.seedHosts);
         this.initialMasterNodes = List.copyOf(builder.initialMasterNodes);
@@ -532,6 +534,8 @@ public final class ElasticsearchNode implements AutoCloseable {
         yml.putAll(settings);
         StringBuilder out = new StringBuilder("# written by io.longdoc.it.ElasticsearchNode\n");
         yml.forEach((key, value) -> out.append(key).append(": ").append(yamlQuote(value)).append('\n'));
+        listSettings.forEach((key, values) -> out.append(key).append(": ")
+            .append(values.stream().map(ElasticsearchNode::yamlQuote).collect(java.util.stream.Collectors.joining(", ", "[", "]"))).append('\n'));
         return out.toString();
     }
 
@@ -785,6 +789,7 @@ public final class ElasticsearchNode implements AutoCloseable {
         private String heap = "2g";
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, List<String>> listSettings = new LinkedHashMap<>();
         private final Map<String, Function<Path, byte[]>> configFiles = new LinkedHashMap<>();
         private final List<String> seedHosts = new ArrayList<>();
         private final List<String> initialMasterNodes = new ArrayList<>();
@@ -871,6 +876,12 @@ public final class ElasticsearchNode implements AutoCloseable {
         /** An extra line of {@code elasticsearch.yml}. */
         public Builder setting(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /** A list setting of {@code elasticsearch.yml}, written as a YAML list ({@code []} when empty). */
+        public Builder setting(String key, List<String> values) {
+            listSettings.put(key, List.copyOf(values));
             return this;
         }
 

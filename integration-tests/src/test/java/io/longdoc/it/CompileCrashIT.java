@@ -60,7 +60,8 @@ class CompileCrashIT {
     @Test
     @Order(1)
     void killedMidCompileTheNextStartRecompilesAndEncodesLikeTheOriginal(JsonRest shared) throws Exception {
-        ElasticsearchNode.Builder builder = HarnessConfig.nodeWithPlugin("longdoc-compile-kill").clusterName("longdoc-compile-kill").heap("2g");
+        // no preload: the only compiles are the test's own (a preloaded default model would compile first, and be killed too)
+        ElasticsearchNode.Builder builder = Fixtures.withoutPreload(HarnessConfig.nodeWithPlugin("longdoc-compile-kill")).clusterName("longdoc-compile-kill").heap("2g");
         node = withOperatorCopy(withOperatorCopy(builder, VICTIM, 256), SECOND, 128).build().start();
         Path compiled = node.home().resolve("data/longdoc/compiled");
         JsonRest es = new JsonRest(node.restClient());
@@ -135,7 +136,8 @@ class CompileCrashIT {
         node.stop();
         node = null;
         // 40 MiB per file: Elasticsearch's own files fit, MiniLM's compiled graph (≈ 115 MB) does not
-        ElasticsearchNode.Builder builder = HarnessConfig.nodeWithPlugin("longdoc-compile-full").clusterName("longdoc-compile-full").heap("2g").fileSizeLimitKb(40 * 1024);
+        ElasticsearchNode.Builder builder = Fixtures.withoutPreload(HarnessConfig.nodeWithPlugin("longdoc-compile-full")).clusterName("longdoc-compile-full")
+            .heap("2g").fileSizeLimitKb(40 * 1024); // no preload: the default model's graph would hit the limit first
         try (ElasticsearchNode full = withOperatorCopy(builder, VICTIM, 256).build().start()) {
             JsonRest es = new JsonRest(full.restClient());
             Path compiled = full.home().resolve("data/longdoc/compiled");

@@ -222,4 +222,21 @@ final class Fixtures {
         query.putObject("exists").put("field", field);
         return query;
     }
+
+    /** No models loaded at node start ({@code longdoc.models.preload: []}): for tests that load ONNX Runtime or a model themselves. */
+    static ElasticsearchNode.Builder withoutPreload(ElasticsearchNode.Builder builder) {
+        return builder.setting("longdoc.models.preload", java.util.List.of());
+    }
+
+    /** {@code GET _longdoc/models/<id>} once the model's {@code state} is no longer {@code loading} (at most {@code seconds}). */
+    static JsonNode awaitLoadSettled(JsonRest es, String id, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            JsonNode model = es.get("/_longdoc/models/" + id).assertSuccess().at("/models/0");
+            if ("loading".equals(model.path("state").asText()) == false || System.nanoTime() > deadline) {
+                return model;
+            }
+            Thread.sleep(200);
+        }
+    }
 }

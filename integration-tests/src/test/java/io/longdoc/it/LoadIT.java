@@ -2,6 +2,7 @@ package io.longdoc.it;
 
 import io.longdoc.corpus.Texts;
 import io.longdoc.corpus.Corpus;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -44,9 +45,10 @@ class LoadIT {
             .build()) {
             node.start();
             JsonRest es = new JsonRest(node.restClient());
+            assertTheDefaultModelWasPreloaded(es, node);
             Fixtures.createPipeline(es, PIPELINE, Fixtures.longDoc("body", null).put("sections", true));
             Fixtures.createQaIndex(es, INDEX, 2);
-            // one document first: the model's first load (graph compile) is not part of the load
+            // one document first: nothing that happens once (the first pass's allocations) is part of the load
             Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE, Fixtures.bulkOf(INDEX, documents.subList(0, 1))), 1);
 
             RetryingBulkClient bulk = new RetryingBulkClient(es, INDEX, PIPELINE, RetryingBulkClient.RetryRule.tooManyRequests());
@@ -89,6 +91,23 @@ class LoadIT {
             assertEquals(present, vectors, "every document has its section vectors");
             assertTrue(q.length > 0, "questions were answered during ingest");
         }
+    }
+
+    /**
+     * {@code longdoc.models.preload} is not set, so the node loads (and compiles) the default model at start, in the
+     * background on the generic pool: loaded before any request used it.
+     */
+    private static void assertTheDefaultModelWasPreloaded(JsonRest es, ElasticsearchNode node) throws InterruptedException {
+        JsonNode model = Fixtures.awaitLoadSettled(es, Fixtures.BGE, 300);
+        assertEquals("loaded", model.path("state").asText(), "preloaded at node start: " + model);
+        assertTrue(model.path("loaded").asBoolean(), model.toString());
+        assertEquals(0, model.path("stats").path("inference_calls").asLong(), "no request has used it: " + model);
+        String log = node.serverLogText();
+        assertTrue(log.contains("preloading models [" + Fixtures.BGE + "] in the background"), "the preload is logged at start");
+        List<String> loads = log.lines().filter(line -> line.contains("loaded model [" + Fixtures.BGE + "]")).toList();
+        assertEquals(1, loads.size(), "loaded once: " + loads);
+        assertTrue(loads.get(0).contains("on thread [elasticsearch[" + node.name() + "][generic]"), "on the generic pool: " + loads);
+        assertTrue(log.contains("preloaded model [" + Fixtures.BGE + "] in "), "the preload logs its success");
     }
 
     private static Void ask(JsonRest es, AtomicBoolean ingesting, List<Long> millis) throws InterruptedException {

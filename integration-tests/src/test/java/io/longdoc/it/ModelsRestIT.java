@@ -18,6 +18,7 @@ import static io.longdoc.it.Fixtures.BGE;
 import static io.longdoc.it.Fixtures.MINILM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET _longdoc/models} and {@code GET _longdoc/models/<id>}. */
@@ -61,6 +62,8 @@ class ModelsRestIT {
         assertTrue(model.path("normalize").isBoolean() && model.path("normalize").asBoolean(), id + " normalize: " + model);
         assertEquals(maxTokens, model.path("max_tokens").asInt(), id + " max_tokens: " + model);
         assertTrue(model.path("loaded").isBoolean(), id + " loaded should be a boolean: " + model);
+        assertTrue(List.of("not_loaded", "loading", "loaded", "failed").contains(model.path("state").asText()), id + " state: " + model);
+        assertEquals(model.path("loaded").asBoolean(), "loaded".equals(model.path("state").asText()), id + " loaded and state agree: " + model);
         JsonNode stats = model.path("stats");
         for (String stat : List.of("inference_calls", "documents", "tokens", "total_latency_ms", "mean_latency_ms")) {
             assertTrue(stats.path(stat).isNumber() && stats.path(stat).asDouble() >= 0, id + " stats." + stat + ": " + stats);
@@ -137,6 +140,26 @@ class ModelsRestIT {
         }
     }
 
+    /** The shared node sets no {@code longdoc.models.preload}: it loads the default model at start, in the background. */
+    @Test
+    void theDefaultModelIsPreloadedAtStart(ElasticsearchNode node) throws InterruptedException {
+        JsonNode model = Fixtures.awaitLoadSettled(es, BGE, 300);
+        assertEquals("loaded", model.path("state").asText(), "preloaded: " + model);
+        String log = node.serverLogText();
+        assertTrue(log.contains("preloading models [" + BGE + "] in the background"), "the preload is logged at start");
+        assertTrue(log.contains("preloaded model [" + BGE + "] in "), "and its success");
+    }
+
+    /** Like any bad setting value, a preload id that names no model of the node stops it at start, saying which. */
+    @Test
+    void aNodeToldToPreloadAnUnknownModelDoesNotStart() {
+        ElasticsearchNode.Builder builder = HarnessConfig.nodeWithPlugin("longdoc-bad-preload").clusterName("longdoc-bad-preload").heap("1g")
+            .setting("longdoc.models.preload", List.of(MINILM, "no-such-model"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder.build().start());
+        assertTrue(e.getMessage().contains("[longdoc.models.preload] names a model this node cannot load: unknown model [no-such-model]"),
+            "the start fails naming the setting and the model: " + e.getMessage());
+    }
+
     @Test
     void anUnknownModelIs404() {
         JsonRest.Reply reply = es.get("/_longdoc/models/no-such-model");
@@ -168,7 +191,11 @@ class ModelsRestIT {
         JsonRest.Reply broken = es.post("/_longdoc/models/" + LongdocNodeExtension.BROKEN_MODEL + "/_load", null);
         assertEquals(400, broken.status(), "loading a corrupt model: " + broken);
         assertTrue(broken.errorReasons().contains(LongdocNodeExtension.BROKEN_MODEL), "the error names the model: " + broken.errorReasons());
-        assertFalse(oneModel(LongdocNodeExtension.BROKEN_MODEL).path("loaded").asBoolean(), "a broken model stays unloaded");
+        JsonNode brokenModel = oneModel(LongdocNodeExtension.BROKEN_MODEL);
+        assertFalse(brokenModel.path("loaded").asBoolean(), "a broken model stays unloaded");
+        assertEquals("failed", brokenModel.path("state").asText(), "GET shows the failed load: " + brokenModel);
+        assertTrue(brokenModel.path("failure_reason").asText().startsWith("model [" + LongdocNodeExtension.BROKEN_MODEL + "] could not be loaded"),
+            "with its reason: " + brokenModel);
         assertEquals(404, es.post("/_longdoc/models/no-such-model/_load", null).status(), "loading an unknown model");
         assertEquals(400, es.post("/_longdoc/models/..%2Fx/_load", null).status(), "loading a path trick");
         assertEquals(405, es.get("/_longdoc/models/" + MINILM + "/_load").status(), "GET on the load endpoint");

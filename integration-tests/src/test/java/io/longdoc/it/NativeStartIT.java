@@ -62,7 +62,7 @@ class NativeStartIT {
 
     @Test
     void aTempDirRemovedUnderTheNodeRefusesOnnxRuntime() throws IOException {
-        try (ElasticsearchNode node = HarnessConfig.nodeWithPlugin("longdoc-notmp").clusterName("longdoc-notmp").heap("1g").build().start()) {
+        try (ElasticsearchNode node = Fixtures.withoutPreload(HarnessConfig.nodeWithPlugin("longdoc-notmp")).clusterName("longdoc-notmp").heap("1g").build().start()) {
             ElasticsearchNode.deleteRecursively(node.home().resolve("tmp")); // as a tmp cleaner does to a long-running node
             JsonRest es = new JsonRest(node.restClient());
             assertRefused(es, "java.io.tmpdir");
@@ -70,14 +70,17 @@ class NativeStartIT {
         }
     }
 
+    /** Without preload: ONNX Runtime must start on the test's first document, not at node start. */
     private static ElasticsearchNode.Builder paddedNode(String name, long padding) {
         assertTrue(padding > 0, "padding " + padding);
-        return HarnessConfig.nodeWithPlugin(name).clusterName(name).heap("1g").extraJavaOpts("-Dlongdoc.it.padding=" + "p".repeat((int) padding));
+        return Fixtures.withoutPreload(HarnessConfig.nodeWithPlugin(name)).clusterName(name).heap("1g").extraJavaOpts("-Dlongdoc.it.padding=" + "p".repeat((int) padding));
     }
 
     private static void assertEncodesWithTelemetryOff(ElasticsearchNode node) {
         JsonRest es = new JsonRest(node.restClient());
-        assertEquals("not_started", es.get("/_longdoc/models").assertSuccess().at("/runtime/onnxruntime").asText(), "nothing loaded ONNX Runtime yet");
+        JsonRest.Reply before = es.get("/_longdoc/models").assertSuccess();
+        assertEquals("not_started", before.at("/runtime/onnxruntime").asText(), "nothing loaded ONNX Runtime yet (longdoc.models.preload: [])");
+        before.at("/models").forEach(model -> assertEquals("not_loaded", model.path("state").asText(), "no model was preloaded: " + model));
         JsonNode longdoc = Fixtures.simulateInline(es, Fixtures.longDoc("text", MODEL), Texts.firstWords(Corpus.first(Corpus.sotu(), 1).get(0).text(), 400));
         assertEquals(384, longdoc.path("embedding").size(), longdoc.toString());
         JsonNode runtime = es.get("/_longdoc/models").assertSuccess().at("/runtime");

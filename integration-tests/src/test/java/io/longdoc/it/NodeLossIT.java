@@ -62,7 +62,8 @@ class NodeLossIT {
             seeds.add("127.0.0.1:" + ports[2 * i + 1]);
         }
         for (int i = 0; i < NODES; i++) {
-            nodes.add(HarnessConfig.nodeWithPlugin(names.get(i))
+            // no preload: every node loads MiniLM on first use, and no node compiles the default model meanwhile
+            nodes.add(Fixtures.withoutPreload(HarnessConfig.nodeWithPlugin(names.get(i)))
                 .clusterName("longdoc-nodeloss")
                 .heap("1g")
                 .ports(ports[2 * i], ports[2 * i + 1])

@@ -57,25 +57,26 @@ record HuggingFaceConfig(
     }
 
     static HuggingFaceConfig parse(Map<String, Object> map) {
-        String type = string(map, "model_type", null);
+        ConfigValues values = ConfigValues.of(map, FILE);
+        String type = values.string("model_type", null);
         if (type == null || MODEL_TYPES.contains(type) == false) {
             throw new IllegalArgumentException("[" + FILE + "] has model_type [" + type + "], expected one of " + MODEL_TYPES);
         }
         boolean robertaFamily = type.equals("roberta") || type.equals("longformer");
-        String positionType = string(map, "position_embedding_type", "absolute");
+        String positionType = values.string("position_embedding_type", "absolute");
         if (positionType.equals("absolute") == false) {
             throw new IllegalArgumentException("[" + FILE + "] has position_embedding_type [" + positionType + "]; only absolute positions are supported");
         }
         // transformers' BigBirdConfig defaults to the tanh approximation, the BERT family's configs to erf GELU
-        String act = string(map, "hidden_act", type.equals("big_bird") ? "gelu_new" : "gelu");
+        String act = values.string("hidden_act", type.equals("big_bird") ? "gelu_new" : "gelu");
         Activation activation = Activation.fromHfName(act);
         if (activation == null) {
             throw new IllegalArgumentException("[" + FILE + "] has hidden_act [" + act + "], which longdoc does not compute; expected one of " + Activation.hfNames());
         }
-        if (type.equals("big_bird") && bool(map, "rescale_embeddings", false)) {
+        if (type.equals("big_bird") && values.bool("rescale_embeddings", false)) {
             throw new IllegalArgumentException("[" + FILE + "] has rescale_embeddings true, which is not supported");
         }
-        int layers = integer(map, "num_hidden_layers", 12);
+        int layers = values.integer("num_hidden_layers", 12);
         int[] window = null;
         int[] dilation = null;
         if (type.equals("longformer")) {
@@ -91,13 +92,13 @@ record HuggingFaceConfig(
         }
         String attentionType = null;
         if (type.equals("big_bird")) {
-            attentionType = string(map, "attention_type", "block_sparse");
+            attentionType = values.string("attention_type", "block_sparse");
             if (attentionType.equals("block_sparse") == false && attentionType.equals("original_full") == false) {
                 throw new IllegalArgumentException("[" + FILE + "] has attention_type [" + attentionType + "], expected block_sparse or original_full");
             }
         }
-        int blockSize = integer(map, "block_size", 64);
-        int randomBlocks = integer(map, "num_random_blocks", 3);
+        int blockSize = values.integer("block_size", 64);
+        int randomBlocks = values.integer("num_random_blocks", 3);
         if (type.equals("big_bird") && blockSize < 1) {
             throw new IllegalArgumentException("[" + FILE + "] has block_size [" + blockSize + "]; it must be at least 1");
         }
@@ -106,71 +107,26 @@ record HuggingFaceConfig(
         }
         return new HuggingFaceConfig(
             type,
-            integer(map, "hidden_size", 768),
-            integer(map, "num_attention_heads", 12),
-            integer(map, "intermediate_size", 3072),
+            values.integer("hidden_size", 768),
+            values.integer("num_attention_heads", 12),
+            values.integer("intermediate_size", 3072),
             layers,
-            integer(map, "max_position_embeddings", type.equals("big_bird") ? 4096 : 512),
-            integer(map, "pad_token_id", robertaFamily ? 1 : 0),
-            number(map, "layer_norm_eps", 1e-12f),
+            values.integer("max_position_embeddings", type.equals("big_bird") ? 4096 : 512),
+            values.integer("pad_token_id", robertaFamily ? 1 : 0),
+            (float) values.number("layer_norm_eps", 1e-12f),
             activation,
             window,
             dilation,
             attentionType,
             blockSize,
             randomBlocks,
-            bool(map, "use_bias", true)
+            values.bool("use_bias", true)
         );
     }
 
     /** RoBERTa-family models number positions from pad_token_id + 1. */
     int positionOffset() {
         return modelType.equals("roberta") || modelType.equals("longformer") ? padTokenId + 1 : 0;
-    }
-
-    private static String string(Map<String, Object> map, String key, String defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof String s) {
-            return s;
-        }
-        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be a string, got [" + value + "]");
-    }
-
-    /** An integer key of {@code config.json}, or the default when absent; anything else is refused naming the key. */
-    static int integer(Map<String, Object> map, String key, int defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer i) {
-            return i;
-        }
-        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be an integer, got [" + value + "]");
-    }
-
-    private static float number(Map<String, Object> map, String key, float defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.floatValue();
-        }
-        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be a number, got [" + value + "]");
-    }
-
-    private static boolean bool(Map<String, Object> map, String key, boolean defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalArgumentException("[" + FILE + "] key [" + key + "] must be true or false, got [" + value + "]");
     }
 
     /** An integer for every layer, or one list entry per layer. */

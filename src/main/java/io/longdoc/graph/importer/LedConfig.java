@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static io.longdoc.graph.importer.HuggingFaceConfig.integer;
 
 /**
  * What longdoc reads from an LED {@code config.json}; absent keys take the defaults of transformers' LEDConfig
@@ -73,45 +72,29 @@ public record LedConfig(
                 "[" + FILE + "] has activation_function [" + act + "], which longdoc does not compute; expected one of " + Activation.hfNames()
             );
         }
-        int encoderLayers = integer(map, "encoder_layers", 12);
+        ConfigValues values = ConfigValues.of(map, FILE);
+        int encoderLayers = values.integer("encoder_layers", 12);
         int[] window = window(map.get("attention_window"), encoderLayers);
         return new LedConfig(
-            integer(map, "vocab_size", 50265),
-            integer(map, "d_model", 1024),
+            values.integer("vocab_size", 50265),
+            values.integer("d_model", 1024),
             encoderLayers,
-            integer(map, "decoder_layers", 12),
-            integer(map, "encoder_attention_heads", 16),
-            integer(map, "decoder_attention_heads", 16),
-            integer(map, "encoder_ffn_dim", 4096),
-            integer(map, "decoder_ffn_dim", 4096),
-            integer(map, "max_encoder_position_embeddings", 16384),
-            integer(map, "max_decoder_position_embeddings", 1024),
+            values.integer("decoder_layers", 12),
+            values.integer("encoder_attention_heads", 16),
+            values.integer("decoder_attention_heads", 16),
+            values.integer("encoder_ffn_dim", 4096),
+            values.integer("decoder_ffn_dim", 4096),
+            values.integer("max_encoder_position_embeddings", 16384),
+            values.integer("max_decoder_position_embeddings", 1024),
             window,
             activation,
-            integer(map, "pad_token_id", 1),
-            integer(map, "bos_token_id", 0),
-            tokenIds(map, "eos_token_id", new int[] { 2 }),
-            integer(map, "decoder_start_token_id", 2)
+            values.integer("pad_token_id", 1),
+            values.integer("bos_token_id", 0),
+            values.tokenIds("eos_token_id", new int[] { 2 }),
+            values.integer("decoder_start_token_id", 2)
         );
     }
 
-    /**
-     * A token id key that transformers accepts as one id or a list of ids (eos_token_id, forced_eos_token_id); absent
-     * or null gives {@code defaultValue}.
-     */
-    public static int[] tokenIds(Map<String, Object> map, String key, int[] defaultValue) {
-        Object value = map.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Integer i) {
-            return new int[] { i };
-        }
-        if (value instanceof List<?> list && list.isEmpty() == false && list.stream().allMatch(v -> v instanceof Integer)) {
-            return list.stream().mapToInt(v -> (Integer) v).toArray();
-        }
-        throw new IllegalArgumentException("[" + key + "] must be a token id or a non-empty list of token ids, got [" + value + "]");
-    }
 
     /** LEDEncoder: an int applies to every layer; a list needs one entry per layer; each even and positive. */
     private static int[] window(Object value, int layers) {

@@ -104,7 +104,7 @@ class LoadIT {
         assertEquals(0, model.path("stats").path("inference_calls").asLong(), "no request has used it: " + model);
         String log = node.serverLogText();
         assertTrue(log.contains("preloading models [" + Fixtures.BGE + "] in the background"), "the preload is logged at start");
-        List<String> loads = log.lines().filter(line -> line.contains("loaded model [" + Fixtures.BGE + "]")).toList();
+        List<String> loads = log.lines().filter(line -> line.contains("] loaded model [" + Fixtures.BGE + "] from the")).toList();
         assertEquals(1, loads.size(), "loaded once: " + loads);
         assertTrue(loads.get(0).contains("on thread [elasticsearch[" + node.name() + "][generic]"), "on the generic pool: " + loads);
         assertTrue(log.contains("preloaded model [" + Fixtures.BGE + "] in "), "the preload logs its success");

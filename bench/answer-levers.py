@@ -88,9 +88,10 @@ def windowed(q, k, a_section, a_pooled, a_lex, a_idf, width, a_maxsim=1.0):
 
 
 def evaluate(rows, choose):
-    placed = answered = agree = 0
+    placed = answered = agree = chars = 0
     for q in rows:
         span = choose(q)
+        chars += span["end"] - span["start"] if span else 0
         if choose is current and q.get("plugin_answer") and span and [span["start"], span["end"]] != q["plugin_answer"]:
             print(f"replay differs from the plugin on [{q['question']}]", file=sys.stderr)
         ok = span is not None and overlaps((span["start"], span["end"]), q["target_section"])
@@ -98,7 +99,7 @@ def evaluate(rows, choose):
         top = q["node_qa"][0] if q["node_qa"] else None
         answered += ok and top == q["target"]
         agree += span is not None and top == q["target"] and [span["start"], span["end"]] == q["node_answer"]
-    return placed, answered, agree
+    return placed, answered, agree, chars / len(rows)
 
 
 def main():
@@ -106,12 +107,18 @@ def main():
     n = len(rows)
     top = sum(1 for q in rows if q["node_qa"] and q["node_qa"][0] == q["target"])
     print(f"{n} questions whose target the first stage found; the node ranked the target first for {top}.\n")
-    print("| lever | placed (target given) | answer (node's top hit) | same span as the node |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| lever | placed (target given) | answer (node's top hit) | same span as the node | mean span (chars) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
 
-    def row(name, choose):
-        p, a, g = evaluate(rows, choose)
-        print(f"| {name} | {p / n:.3f} ({p}) | {a / n:.3f} ({a}) | {g} of {top} |")
+    grid = []
+
+    def row(name, choose, keep=True):
+        p, a, g, c = evaluate(rows, choose)
+        line = f"| {name} | {p / n:.3f} ({p}) | {a / n:.3f} ({a}) | {g} of {top} | {c:.0f} |"
+        if keep:
+            print(line)
+        else:
+            grid.append((p, a, line))
 
     row("current (6 sections, section score then sentence)", current)
     for k in (1, 3, 6, 10, 16):
@@ -121,7 +128,12 @@ def main():
             for a_section, a_pooled in ((0, 0), (1, 0), (1, 1), (0.5, 0.5)):
                 for a_lex, a_idf in ((0, 0), (1, 0), (0, 1), (0.5, 0.5)):
                     row(f"window {width or 'section'}, {k} sections, stored {a_section}, pooled {a_pooled}, share {a_lex}, idf share {a_idf}",
-                        lambda q, k=k, w=width, s=a_section, p=a_pooled, l=a_lex, i=a_idf: windowed(q, k, s, p, l, i, w))
+                        lambda q, k=k, w=width, s=a_section, p=a_pooled, l=a_lex, i=a_idf: windowed(q, k, s, p, l, i, w), keep=False)
+    print(f"\nThe best 25 of {len(grid)} window rules by placement:\n")
+    print("| lever | placed (target given) | answer (node's top hit) | same span as the node | mean span (chars) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for p, a, line in sorted(grid, key=lambda r: (-r[0], -r[1]))[:25]:
+        print(line)
 
 
 if __name__ == "__main__":

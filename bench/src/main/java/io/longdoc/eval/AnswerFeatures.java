@@ -117,7 +117,7 @@ public final class AnswerFeatures {
                     }
                 }
                 // the plugin's own placement on the same inputs, so the script's replay of it can be checked
-                Answer replay = AnswerLocator.locate(long_, vectors, QuestionTerms.of(question), text, storedSections(stored), match(stored, order));
+                Answer replay = AnswerLocator.locate(long_, vectors, text, storedSections(stored), match(stored, order));
                 if (replay != null) {
                     row.putArray("plugin_answer").add(replay.start()).add(replay.end());
                 }

@@ -50,8 +50,8 @@ def maxsim(rows):
     return sum(max(col) for col in zip(*rows)) / len(rows[0])
 
 
-def current(q, k=6):
-    """The plugin today: the section with the best stored score + pooled cosine; its sentence by MaxSim + word share."""
+def section_first(q, k=6):
+    """The plugin before 2026-12-02: the section with the best stored score + pooled cosine; its sentence by MaxSim + word share."""
     n = len(q["terms"])
     best = None
     for s in sorted((s for s in q["sections"] if "sentences" in s), key=lambda s: s["rank"])[:k]:
@@ -87,13 +87,18 @@ def windowed(q, k, a_section, a_pooled, a_lex, a_idf, width, a_maxsim=1.0):
     return best[1] if best else None
 
 
+def plugin(q):
+    """The plugin's rule (AnswerLocator): the sentence of the 6 best sections with the best MaxSim."""
+    return windowed(q, 6, 0, 0, 0, 0, 1)
+
+
 def evaluate(rows, choose):
     placed = answered = agree = chars = 0
     for q in rows:
         span = choose(q)
         chars += span["end"] - span["start"] if span else 0
-        if choose is current and q.get("plugin_answer") and span and [span["start"], span["end"]] != q["plugin_answer"]:
-            print(f"replay differs from the plugin on [{q['question']}]", file=sys.stderr)
+        if choose is plugin and q.get("plugin_answer") and span and [span["start"], span["end"]] != q["plugin_answer"]:
+            print(f"the replay of the plugin's rule differs from the plugin on [{q['question']}]", file=sys.stderr)
         ok = span is not None and overlaps((span["start"], span["end"]), q["target_section"])
         placed += ok
         top = q["node_qa"][0] if q["node_qa"] else None
@@ -120,9 +125,10 @@ def main():
         else:
             grid.append((p, a, line))
 
-    row("current (6 sections, section score then sentence)", current)
+    row("plugin: best MaxSim sentence of the 6 best sections", plugin)
     for k in (1, 3, 6, 10, 16):
-        row(f"current, {k} sections", lambda q, k=k: current(q, k))
+        row(f"section first (stored + pooled score), then its sentence by MaxSim + word share, {k} sections",
+            lambda q, k=k: section_first(q, k))
     for k in (3, 6, 10, 16):
         for width in (1, 2, 3, 0):
             for a_section, a_pooled in ((0, 0), (1, 0), (1, 1), (0.5, 0.5)):

@@ -92,7 +92,7 @@ final class CandidateReader {
             return null;
         }
         try {
-            return AnswerLocator.locate(model(), request.question(), terms, hit.text(), candidate.sections(), read.match());
+            return AnswerLocator.locate(model(), request.question(), hit.text(), candidate.sections(), read.match());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -115,7 +115,7 @@ final class CandidateReader {
         }
         SectionMatcher.Match match = SectionMatcher.rank(request.question(), terms, List.of(candidate)).get(0);
         try {
-            return AnswerLocator.locate(model, request.question(), terms, hit.text(), candidate.sections(), match);
+            return AnswerLocator.locate(model, request.question(), hit.text(), candidate.sections(), match);
         } catch (Exception e) {
             throw new ElasticsearchException("model [" + request.modelId() + "] failed to place the answer: " + e.getMessage(), e);
         }

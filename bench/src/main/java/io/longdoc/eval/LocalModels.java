@@ -71,6 +71,11 @@ final class LocalModels implements AutoCloseable {
         Files.createSymbolicLink(link, target.toAbsolutePath());
     }
 
+    /** The long model itself, for replaying the reader's answer placement ({@link AnswerFeatures}). */
+    LoadedModel longModel() {
+        return longModel;
+    }
+
     TokenizedText tokenize(String text) {
         return longModel.tokenize(text);
     }

@@ -242,7 +242,7 @@ public final class QualityHarness {
                 Map<String, List<String>> baselines = new LinkedHashMap<>();
                 baselines.put("bm25_english", englishRanking);
                 baselines.put("semantic_text", semanticRanking);
-                signals.write(question, longQ, node.bm25(question.text(), ReaderSignals.FIRST_STAGE).ids(), stored, texts, qa.ids(), baselines);
+                signals.write(question, longQ, node.bm25(question.text(), ReaderSignals.FIRST_STAGE).ids(), stored, texts, qa, baselines);
             }
         }
         english.close();

@@ -44,7 +44,8 @@ final class ReaderSignals implements AutoCloseable {
 
     /** One question; returns the replayed reader's ranking (top 10). */
     List<String> write(EvalSet.Question question, QuestionVectors vectors, List<String> bm25, Map<String, QualityNode.Stored> stored,
-                       Map<String, String> texts, List<String> nodeQa, Map<String, List<String>> baselines) throws IOException {
+                       Map<String, String> texts, QualityNode.Hits node, Map<String, List<String>> baselines) throws IOException {
+        List<String> nodeQa = node.ids();
         List<String> knn = QualityHarness.rank(stored.keySet(), id -> LocalModels.cosine(vectors.pooled(), stored.get(id).embedding()), FIRST_STAGE);
         List<String> firstStage = ReciprocalRankFusion.fuse(List.of(knn, bm25), FIRST_STAGE);
         Set<String> terms = QuestionTerms.of(question.text());
@@ -57,6 +58,7 @@ final class ReaderSignals implements AutoCloseable {
         line.put("question", question.text()).put("target", question.targetId());
         line.putArray("target_section").add(question.sectionStart()).add(question.sectionEnd());
         line.set("node_qa", strings(nodeQa));
+        line.putArray("node_answer").add(node.answerStart()).add(node.answerEnd()); // the top hit's answer span, to replay placement
         baselines.forEach((name, ranking) -> line.set(name, strings(ranking)));
         line.set("first_stage", strings(firstStage));
         ArrayNode read = line.putArray("candidates");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longdoc.graph.GemmPrecision;
-import io.longdoc.it.Corpus;
+import io.longdoc.corpus.Corpus;
 import io.longdoc.it.JsonRest;
 import io.longdoc.model.LoadedModel;
 import io.longdoc.runtime.HiddenStates;

@@ -186,7 +186,7 @@ class SummaryModelsTests {
             String json = Strings.toString(new GetModelsAction.Response("led", registry.runtimeStatus(), List.of(view)));
             assertTrue(json.contains("\"id\":\"led\",\"location\":\"config\",\"type\":\"summary\",\"architecture\":\"led\",\"d_model\":32,"), json);
             assertTrue(json.contains("\"attention_window\":[4,8],\"max_tokens\":96"), json);
-            assertTrue(json.contains("\"loaded\":true,\"attention\":{\"kernel\":\"fused\"}"), json);
+            assertTrue(json.contains("\"loaded\":true,\"state\":\"loaded\",\"attention\":{\"kernel\":\"fused\"}"), json);
             int generated = summary.tokens().length - 1;
             assertTrue(
                 json.contains("\"stats\":{\"documents\":2,\"abstractive\":1,\"extractive_fallback\":1,\"input_tokens\":70020,\"generated_tokens\":" + generated + ",\"total_latency_ms\":3,"),

@@ -1,6 +1,7 @@
 package io.longdoc.action;
 
 import io.longdoc.model.AttentionKernel;
+import io.longdoc.model.AutoInt8;
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelPlacement;
 import io.longdoc.model.ModelStats;
@@ -54,8 +55,17 @@ public final class GetModelsAction {
         }
     }
 
-    /** One model as the node sees it at the time of the request; kernel and placement are known once it is loaded. */
-    public record ModelView(ModelCatalog.Entry entry, Optional<AttentionKernel> kernel, Optional<ModelPlacement> placement, ModelStats stats) {
+    /**
+     * One model as the node sees it at the time of the request; kernel and placement are known once it is loaded, and
+     * {@code autoInt8} says what a {@code compile.quantize: auto} spec lists as its precision here.
+     */
+    public record ModelView(
+        ModelCatalog.Entry entry,
+        Optional<AttentionKernel> kernel,
+        Optional<ModelPlacement> placement,
+        ModelStats stats,
+        AutoInt8 autoInt8
+    ) {
         public boolean loaded() {
             return kernel.isPresent();
         }
@@ -106,7 +116,10 @@ public final class GetModelsAction {
                 builder.field("pooling", entry.spec().pooling().toString());
                 builder.field("normalize", entry.spec().normalize());
                 builder.field("max_tokens", entry.spec().maxTokens());
-                builder.field("precision", entry.spec().precision());
+                builder.field("precision", entry.spec().precision(model.autoInt8()));
+                if (entry.spec().precisionReason(model.autoInt8()) != null) {
+                    builder.field("precision_reason", entry.spec().precisionReason(model.autoInt8()));
+                }
                 if (entry.spec().description() != null) {
                     builder.field("description", entry.spec().description());
                 }

@@ -36,7 +36,7 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
                 entries = registry.list().stream().filter(e -> e.id().equals(modelId)).toList();
             }
             List<GetModelsAction.ModelView> views = entries.stream()
-                .map(e -> new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.placement(e.id()), registry.stats(e.id())))
+                .map(e -> new GetModelsAction.ModelView(e, registry.attentionKernel(e.id()), registry.placement(e.id()), registry.stats(e.id()), registry.autoInt8()))
                 .toList();
             return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views);
         });

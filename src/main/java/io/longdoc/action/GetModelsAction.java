@@ -2,6 +2,7 @@ package io.longdoc.action;
 
 import io.longdoc.graph.importer.LedConfig;
 import io.longdoc.model.AttentionKernel;
+import io.longdoc.model.AutoInt8;
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelPlacement;
 import io.longdoc.model.ModelRegistry;
@@ -60,7 +61,8 @@ public final class GetModelsAction {
     /**
      * One model as the node sees it at the time of the request: its load state (with the reason of a failed load),
      * kernel and placement once it is loaded, and its stats. {@code summary} is set for an LED summary model (whose
-     * kernel and stats it holds) and null for embedding models.
+     * kernel and stats it holds) and null for embedding models; {@code autoInt8} says what a
+     * {@code compile.quantize: auto} spec lists as its precision here (embedding models only).
      */
     public record ModelView(
         ModelCatalog.Entry entry,
@@ -68,12 +70,13 @@ public final class GetModelsAction {
         Optional<AttentionKernel> kernel,
         Optional<ModelPlacement> placement,
         ModelStats stats,
-        SummaryModels.View summary
+        SummaryModels.View summary,
+        AutoInt8 autoInt8
     ) {
         /** The view of one embedding model of the registry now. */
         public static ModelView of(ModelCatalog.Entry entry, ModelRegistry registry) {
             String id = entry.id();
-            return new ModelView(entry, registry.loadStatus(id), registry.attentionKernel(id), registry.placement(id), registry.stats(id), null);
+            return new ModelView(entry, registry.loadStatus(id), registry.attentionKernel(id), registry.placement(id), registry.stats(id), null, registry.autoInt8());
         }
 
         /** The view of one LED summary model now: loaded once its kernel is known, failed with its error. */
@@ -83,7 +86,7 @@ public final class GetModelsAction {
                 : summary.error() != null
                     ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.FAILED, summary.error())
                     : new ModelRegistry.LoadStatus(ModelRegistry.LoadState.NOT_LOADED, null);
-            return new ModelView(entry, status, summary.kernel(), Optional.empty(), null, summary);
+            return new ModelView(entry, status, summary.kernel(), Optional.empty(), null, summary, null);
         }
 
         public boolean loaded() {
@@ -141,7 +144,10 @@ public final class GetModelsAction {
                 builder.field("pooling", entry.spec().pooling().toString());
                 builder.field("normalize", entry.spec().normalize());
                 builder.field("max_tokens", entry.spec().maxTokens());
-                builder.field("precision", entry.spec().precision());
+                builder.field("precision", entry.spec().precision(model.autoInt8()));
+                if (entry.spec().precisionReason(model.autoInt8()) != null) {
+                    builder.field("precision_reason", entry.spec().precisionReason(model.autoInt8()));
+                }
                 if (entry.spec().description() != null) {
                     builder.field("description", entry.spec().description());
                 }

@@ -1,13 +1,13 @@
 package io.longdoc.graph;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The number format of the encoder's projection and feed-forward GEMMs (about 80 % of its multiply-adds), the spec's
- * {@code compile.quantize}. Attention, LayerNorm, activations and embeddings keep the graph's float type
- * ({@link Precision}); int8 GEMMs take fp32 activations, so INT8 goes with {@link Precision#FP32} only.
+ * The number format of the encoder's projection and feed-forward GEMMs (about 80 % of its multiply-adds): what the
+ * spec's {@code compile.quantize} comes to on a node ({@code io.longdoc.model.QuantizeSetting}). Attention, LayerNorm,
+ * activations and embeddings keep the graph's float type ({@link Precision}); int8 GEMMs take fp32 activations, so
+ * INT8 goes with {@link Precision#FP32} only.
  */
 public enum GemmPrecision {
     /** Every weight and product in fp32. */
@@ -26,20 +26,6 @@ public enum GemmPrecision {
 
     public String label() {
         return label;
-    }
-
-    /** The spec values of {@code compile.quantize}: "none" (fp32, the default) or "int8". */
-    public static final List<String> SPEC_VALUES = List.of("none", "int8");
-
-    /** A {@code compile.quantize} value; an unknown one is an IllegalArgumentException naming it. */
-    public static GemmPrecision fromSpec(Object value) {
-        if (value == null || "none".equals(value)) {
-            return FP32;
-        }
-        if ("int8".equals(value)) {
-            return INT8;
-        }
-        throw new IllegalArgumentException("[compile.quantize] must be one of " + SPEC_VALUES + ", got [" + value + "]");
     }
 
     /** fp32 or int8, as a bench option or a report column says it. */

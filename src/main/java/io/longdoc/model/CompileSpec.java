@@ -1,7 +1,6 @@
 package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
-import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 
 import org.elasticsearch.xcontent.ToXContentObject;
@@ -23,11 +22,12 @@ import java.util.Set;
  *                  otherwise, reported in the model's stats)
  * @param precision the graph's float type; fp16 runs only on the CUDA execution provider ({@link SessionPrecision}
  *                  decides what a CPU node does with it)
- * @param quantize  {@code compile.quantize}: "none" (fp32 GEMMs, the default) or "int8" (int8 projection and
+ * @param quantize  {@code compile.quantize}: "none" (fp32 GEMMs, the default), "int8" (int8 projection and
  *                  feed-forward GEMMs, weights quantized per output channel when the graph is compiled; attention keeps
- *                  the graph's float type); int8 needs precision fp32
+ *                  the graph's float type; needs precision fp32) or "auto" (int8 where the node can run it well:
+ *                  {@link QuantizeSetting})
  */
-public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision, GemmPrecision quantize)
+public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision, QuantizeSetting quantize)
     implements
         ToXContentObject {
 
@@ -38,16 +38,16 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
             precision = Precision.FP32;
         }
         if (quantize == null) {
-            quantize = GemmPrecision.FP32;
+            quantize = QuantizeSetting.NONE;
         }
-        if (quantize == GemmPrecision.INT8 && precision != Precision.FP32) {
+        if (quantize == QuantizeSetting.INT8 && precision != Precision.FP32) {
             throw new IllegalArgumentException("[compile.quantize] int8 takes float32 activations: it needs [compile.precision] fp32, got [" + precision + "]");
         }
     }
 
     /** A graph in the given float type with fp32 GEMMs. */
     public CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision) {
-        this(weights, longify, attention, fused, precision, GemmPrecision.FP32);
+        this(weights, longify, attention, fused, precision, QuantizeSetting.NONE);
     }
 
     /** A float32 graph. */
@@ -73,7 +73,7 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         boolean longify = bool(map, "longify");
         boolean fused = bool(map, "fused");
         Precision precision = Precision.parse(String.valueOf(map.getOrDefault("precision", "fp32")));
-        GemmPrecision quantize = GemmPrecision.fromSpec(map.get("quantize"));
+        QuantizeSetting quantize = QuantizeSetting.parse(map.get("quantize"));
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
             return new CompileSpec(weights, longify, null, fused, precision, quantize);
@@ -162,8 +162,8 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
             // only when set: an fp32 spec keeps the JSON (and so the compiled-graph cache key) it had before the field
             builder.field("precision", precision.toString());
         }
-        if (quantize != GemmPrecision.FP32) {
-            builder.field("quantize", quantize.label()); // likewise
+        if (quantize != QuantizeSetting.NONE) {
+            builder.field("quantize", quantize.toString()); // likewise
         }
         if (attention != null) {
             builder.startObject("attention");

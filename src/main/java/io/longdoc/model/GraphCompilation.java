@@ -3,6 +3,7 @@ package io.longdoc.model;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.EncoderGraphBuilder;
 import io.longdoc.graph.EncoderWeights;
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.GraphOptions;
 import io.longdoc.graph.Precision;
 import io.longdoc.graph.importer.HuggingFaceCheckpointImporter;
@@ -36,8 +37,9 @@ final class GraphCompilation {
     /**
      * @param fused     emit the onnx-ops {@code longdoc.SparseAttention} node instead of standard-op attention
      * @param precision the session's precision ({@link SessionPrecision}), which may differ from the spec's
+     * @param gemms     what the spec's {@code compile.quantize} comes to on this node ({@link QuantizeSetting})
      */
-    static byte[] compile(ModelSpec spec, Path folder, boolean fused, Precision precision) throws IOException {
+    static byte[] compile(ModelSpec spec, Path folder, boolean fused, Precision precision, GemmPrecision gemms) throws IOException {
         CompileSpec compile = spec.compile();
         ImportedModel imported = switch (compile.weights()) {
             case ONNX_EXPORT -> OnnxExportImporter.importFile(folder.resolve(spec.modelFile()));
@@ -60,6 +62,6 @@ final class GraphCompilation {
                     + " tokens; set [compile.longify] to extend them"
             );
         }
-        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, precision, compile.quantize()));
+        return EncoderGraphBuilder.build(weights, pattern, new GraphOptions(fused, precision, gemms));
     }
 }

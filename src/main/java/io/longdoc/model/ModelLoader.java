@@ -38,17 +38,20 @@ final class ModelLoader {
     private final CompiledModelCache compiledModels;
     private final OpsLibrary opsLibrary;
     private final InferenceBudget budget;
+    private final AutoInt8 autoInt8;
 
     /**
      * @param compiledModels where graphs compiled from a spec's {@code compile} section are kept
      * @param opsLibrary     the fused kernels, used by specs that ask for them when the library registers
      * @param budget         the native memory forward passes may use at once
+     * @param autoInt8       what {@code compile.quantize: auto} may use here
      */
-    ModelLoader(OrtRuntime runtime, Path compiledModels, OpsLibrary opsLibrary, InferenceBudget budget) {
+    ModelLoader(OrtRuntime runtime, Path compiledModels, OpsLibrary opsLibrary, InferenceBudget budget, AutoInt8 autoInt8) {
         this.runtime = runtime;
         this.compiledModels = new CompiledModelCache(compiledModels);
         this.opsLibrary = opsLibrary;
         this.budget = budget;
+        this.autoInt8 = autoInt8;
     }
 
     OrtRuntime runtime() {
@@ -118,6 +121,11 @@ final class ModelLoader {
         if (choice.fallbackReason() != null) {
             reasons.add(choice.fallbackReason());
         }
+        QuantizeSetting.Choice quantize = spec.compile().quantize().choose(provider.provider(), precision, autoInt8);
+        GemmPrecision gemms = quantize.gemms();
+        if (gemms == GemmPrecision.FP32 && quantize.reason() != null) {
+            reasons.add(quantize.reason()); // auto kept fp32 here: say why
+        }
         String fallback = null;
         if (spec.compile().fused()) {
             // the library check registers it, which needs the runtime loaded; the provider says which library
@@ -128,9 +136,9 @@ final class ModelLoader {
             }
             if (fallback == null) {
                 try {
-                    Path graph = compiled(entry, true, precision);
+                    Path graph = compiled(entry, true, precision, gemms);
                     Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph, opsLibrary), spec.dims());
-                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, admission, placement(provider, reported(precision, spec), true, reasons));
+                    return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.FUSED, admission, placement(provider, reported(precision, gemms), true, reasons));
                 } catch (ModelLoadException | ai.onnxruntime.OrtException e) {
                     if (e instanceof ModelLoadException m && m.status() != RestStatus.BAD_REQUEST) {
                         throw m; // the node's fault (its disk): the standard graph would fail the same way
@@ -140,9 +148,9 @@ final class ModelLoader {
             }
             logger.warn("model [{}] runs its attention with standard ONNX ops instead of the fused kernel: {}", spec.id(), fallback);
         }
-        Path graph = compiled(entry, false, precision);
+        Path graph = compiled(entry, false, precision, gemms);
         Encoder encoder = new Encoder(runtime.environment(), runtime.openSession(graph), spec.dims());
-        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), admission, placement(provider, reported(precision, spec), false, reasons));
+        return new LoadedModel(spec, tokenizer, encoder, stats, AttentionKernel.standard(fallback), admission, placement(provider, reported(precision, gemms), false, reasons));
     }
 
     /** Why {@code auto} runs models on the CPU, as a list the model's other reasons join. */
@@ -161,8 +169,8 @@ final class ModelLoader {
     }
 
     /** The precision the model's placement reports: int8 when its GEMMs are, else the graph's float type. */
-    static String reported(Precision precision, ModelSpec spec) {
-        return spec.compile().quantize() == GemmPrecision.INT8 ? GemmPrecision.INT8.label() : precision.toString();
+    static String reported(Precision precision, GemmPrecision gemms) {
+        return gemms == GemmPrecision.INT8 ? GemmPrecision.INT8.label() : precision.toString();
     }
 
     /**
@@ -179,14 +187,14 @@ final class ModelLoader {
         return gemms == GemmPrecision.FP32 ? withPrecision : withPrecision + "-" + gemms.label();
     }
 
-    private Path compiled(ModelCatalog.Entry entry, boolean fused, Precision precision) {
+    private Path compiled(ModelCatalog.Entry entry, boolean fused, Precision precision, GemmPrecision gemms) {
         ModelSpec spec = entry.spec();
         try {
             return compiledModels.getOrCompile(
                 spec,
-                variant(fused, precision, spec.compile().quantize()),
+                variant(fused, precision, gemms),
                 GraphCompilation.weightFiles(spec, entry.folder()),
-                () -> GraphCompilation.compile(spec, entry.folder(), fused, precision)
+                () -> GraphCompilation.compile(spec, entry.folder(), fused, precision, gemms)
             );
         } catch (CompiledModelCache.StoreException e) {
             logger.warn(() -> "model [" + entry.id() + "] could not be loaded", e);

@@ -35,6 +35,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final ModelCatalog catalog;
     private final ModelLoader loader;
     private final String defaultModelId;
+    private final AutoInt8 autoInt8;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, ModelStats> stats = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<LoadedModel>> loading = new ConcurrentHashMap<>();
@@ -55,9 +56,29 @@ public final class ModelRegistry implements AutoCloseable {
         OpsLibrary opsLibrary,
         InferenceBudget budget
     ) {
+        this(bundledModels, operatorModels, defaultModelId, runtime, compiledModels, opsLibrary, budget, AutoInt8.node());
+    }
+
+    /** @param autoInt8 what {@code compile.quantize: auto} may use on this node ({@code longdoc.auto_int8}) */
+    public ModelRegistry(
+        Path bundledModels,
+        Path operatorModels,
+        String defaultModelId,
+        OrtRuntime runtime,
+        Path compiledModels,
+        OpsLibrary opsLibrary,
+        InferenceBudget budget,
+        AutoInt8 autoInt8
+    ) {
         this.catalog = new ModelCatalog(bundledModels, operatorModels);
-        this.loader = new ModelLoader(runtime, compiledModels, opsLibrary, budget);
+        this.loader = new ModelLoader(runtime, compiledModels, opsLibrary, budget, autoInt8);
         this.defaultModelId = ModelId.validate(defaultModelId);
+        this.autoInt8 = autoInt8;
+    }
+
+    /** What {@code compile.quantize: auto} may use on this node, for the listing's precision. */
+    public AutoInt8 autoInt8() {
+        return autoInt8;
     }
 
     public String defaultModelId() {

@@ -1,5 +1,8 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.GemmPrecision;
+import io.longdoc.runtime.ExecutionProvider;
+
 import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -88,14 +91,24 @@ public record ModelSpec(
     public static final String AS_EXPORTED = "as_exported";
 
     /**
-     * The precision the spec asks for: "int8" ({@code compile.quantize}), else the graph's float type ("fp32", "fp16";
-     * the model's placement says what a node runs), or "as_exported" for a ready ONNX file, which longdoc runs as it is.
+     * The precision the spec asks for on this node's CPU: "int8" ({@code compile.quantize}, or auto where it picks int8), else
+     * the graph's float type ("fp32", "fp16"; the model's placement says what a node runs), or "as_exported" for a ready
+     * ONNX file, which longdoc runs as it is.
      */
-    public String precision() {
+    public String precision(AutoInt8 node) {
         if (compile == null) {
             return AS_EXPORTED;
         }
-        return compile.quantize() == io.longdoc.graph.GemmPrecision.INT8 ? compile.quantize().label() : compile.precision().toString();
+        return onTheCpu(node).gemms() == GemmPrecision.INT8 ? GemmPrecision.INT8.label() : compile.precision().toString();
+    }
+
+    /** Why {@link #precision} is what it is when the spec leaves it to the node ({@code compile.quantize: auto}); else null. */
+    public String precisionReason(AutoInt8 node) {
+        return compile == null ? null : onTheCpu(node).reason();
+    }
+
+    private QuantizeSetting.Choice onTheCpu(AutoInt8 node) {
+        return compile.quantize().choose(ExecutionProvider.CPU, compile.precision(), node);
     }
 
     @Override

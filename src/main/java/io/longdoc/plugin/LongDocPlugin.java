@@ -6,6 +6,7 @@ import io.longdoc.action.LoadModelAction;
 import io.longdoc.action.TransportGetModelsAction;
 import io.longdoc.action.TransportLoadModelAction;
 import io.longdoc.ingest.LongDocProcessor;
+import io.longdoc.model.AutoInt8;
 import io.longdoc.model.ModelPreloader;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.rest.RestLoadModelAction;
@@ -217,7 +218,8 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
                 runtime,
                 compiledModelsDir(environment),
                 OpsLibrary.bundled(pluginDir),
-                budget
+                budget,
+                AutoInt8.node(LongDocSettings.AUTO_INT8.get(settings))
             );
             // LED summary models share the runtime, the memory budget and the compiled-graph cache
             summaryModels = new SummaryModels(operatorModels, runtime, OpsLibrary.bundled(pluginDir), budget, compiledModelsDir(environment));

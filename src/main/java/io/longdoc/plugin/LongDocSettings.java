@@ -136,6 +136,12 @@ public final class LongDocSettings {
      */
     public static final Setting<Boolean> INSTALL_TEMPLATES = Setting.boolSetting("longdoc.templates.enabled", true, Setting.Property.NodeScope);
 
+    /**
+     * Whether {@code compile.quantize: auto} (the bundled bge-small's spec) may run a model's GEMMs in int8 on this node
+     * when its CPU has VNNI or AMX int8; false keeps fp32 (the spec of a bundled model cannot be edited).
+     */
+    public static final Setting<Boolean> AUTO_INT8 = Setting.boolSetting("longdoc.auto_int8", true, Setting.Property.NodeScope);
+
     /** Tokens the {@code span} reader may read per shard and request; candidates past it keep their first-stage order. */
     public static final Setting<Integer> QA_SPAN_TOKEN_BUDGET = Setting.intSetting(
         "longdoc.qa.span_token_budget",
@@ -188,7 +194,8 @@ public final class LongDocSettings {
             QA_SPAN_TOKEN_BUDGET,
             QA_MODEL_LOAD_WAIT,
             INFERENCE_MEMORY_BUDGET,
-            INSTALL_TEMPLATES
+            INSTALL_TEMPLATES,
+            AUTO_INT8
         );
     }
 }

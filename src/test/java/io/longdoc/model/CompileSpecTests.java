@@ -2,7 +2,6 @@ package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.AttentionPattern.RandomBlocks;
-import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
 
 import org.elasticsearch.common.Strings;
@@ -61,9 +60,12 @@ class CompileSpecTests {
         CompileSpec absent = CompileSpec.parse(Map.of("weights", "onnx_export"));
         CompileSpec none = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "none"));
         CompileSpec int8 = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "int8"));
-        assertEquals(GemmPrecision.FP32, absent.quantize());
-        assertEquals(GemmPrecision.FP32, none.quantize());
-        assertEquals(GemmPrecision.INT8, int8.quantize());
+        CompileSpec auto = CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", "auto"));
+        assertEquals(QuantizeSetting.NONE, absent.quantize());
+        assertEquals(QuantizeSetting.NONE, none.quantize());
+        assertEquals(QuantizeSetting.INT8, int8.quantize());
+        assertEquals(QuantizeSetting.AUTO, auto.quantize());
+        assertTrue(Strings.toString(auto).contains("\"quantize\":\"auto\""), Strings.toString(auto));
         assertEquals(Strings.toString(absent), Strings.toString(none), "fp32 writes nothing: older graphs keep their cache key");
         assertFalse(Strings.toString(none).contains("quantize"), Strings.toString(none));
         assertTrue(Strings.toString(int8).contains("\"quantize\":\"int8\""), Strings.toString(int8));
@@ -73,7 +75,7 @@ class CompileSpecTests {
     void anUnknownQuantizeValueIsNamed() {
         for (Object value : new Object[] { "int4", "INT8", "fp16", 8, true }) {
             var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "quantize", value)));
-            assertEquals("[compile.quantize] must be one of [none, int8], got [" + value + "]", e.getMessage());
+            assertEquals("[compile.quantize] must be one of [none, int8, auto], got [" + value + "]", e.getMessage());
         }
     }
 
@@ -81,5 +83,7 @@ class CompileSpecTests {
     void int8GemmsNeedFloat32Activations() {
         var e = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "fp16", "quantize", "int8")));
         assertTrue(e.getMessage().contains("[compile.quantize] int8") && e.getMessage().contains("fp16"), e.getMessage());
+        // auto is the node's choice: with fp16 it keeps fp32 GEMMs (QuantizeSetting), so the spec is valid
+        assertEquals(QuantizeSetting.AUTO, CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "fp16", "quantize", "auto")).quantize());
     }
 }

@@ -1,6 +1,8 @@
 package io.longdoc.model;
 
+import io.longdoc.graph.GemmPrecision;
 import io.longdoc.graph.Precision;
+import io.longdoc.runtime.CpuInt8;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,20 +52,27 @@ class CompiledModelCacheTests {
             CompiledModelCache.key(fp32, "fused", List.of(weights)).equals(CompiledModelCache.key(int8, "fused", List.of(weights))),
             "the spec's precision changes the key"
         );
-        assertEquals("fused", ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()));
-        assertEquals("standard", ModelLoader.variant(false, Precision.FP32, fp32.compile().quantize()));
-        assertEquals("fused-int8", ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()));
-        assertEquals("standard-int8", ModelLoader.variant(false, Precision.FP32, int8.compile().quantize()));
-        assertEquals("int8", ModelLoader.reported(Precision.FP32, int8));
-        assertEquals("fp32", ModelLoader.reported(Precision.FP32, fp32));
-        assertEquals("fp32", fp32.precision());
-        assertEquals("int8", int8.precision());
-        assertEquals("as_exported", spec("m").precision());
+        assertEquals("fused", ModelLoader.variant(true, Precision.FP32, GemmPrecision.FP32));
+        assertEquals("standard", ModelLoader.variant(false, Precision.FP32, GemmPrecision.FP32));
+        assertEquals("fused-int8", ModelLoader.variant(true, Precision.FP32, GemmPrecision.INT8));
+        assertEquals("standard-int8", ModelLoader.variant(false, Precision.FP32, GemmPrecision.INT8));
+        assertEquals("int8", ModelLoader.reported(Precision.FP32, GemmPrecision.INT8));
+        assertEquals("fp32", ModelLoader.reported(Precision.FP32, GemmPrecision.FP32));
+        assertEquals("fp32", fp32.precision(AutoInt8.node()));
+        assertEquals("int8", int8.precision(AutoInt8.node()));
+        assertEquals("as_exported", spec("m").precision(AutoInt8.node()));
+        // auto lists what this node's CPU gets, and why; the others need no reason
+        ModelSpec auto = compiledSpec("auto");
+        assertEquals(CpuInt8.node().present() ? "int8" : "fp32", auto.precision(AutoInt8.node()));
+        assertTrue(auto.precisionReason(AutoInt8.node()).startsWith("[compile.quantize] is [auto] and this CPU"), auto.precisionReason(AutoInt8.node()));
+        assertNull(fp32.precisionReason(AutoInt8.node()));
+        assertNull(int8.precisionReason(AutoInt8.node()));
+        assertEquals("fp32", auto.precision(AutoInt8.node(false)), "longdoc.auto_int8: false");
 
         CompiledModelCache cache = new CompiledModelCache(dir.resolve("compiled"));
-        Path a = cache.getOrCompile(fp32, ModelLoader.variant(true, Precision.FP32, fp32.compile().quantize()), List.of(weights),
+        Path a = cache.getOrCompile(fp32, ModelLoader.variant(true, Precision.FP32, GemmPrecision.FP32), List.of(weights),
             () -> "fp32 graph".getBytes(StandardCharsets.UTF_8));
-        Path b = cache.getOrCompile(int8, ModelLoader.variant(true, Precision.FP32, int8.compile().quantize()), List.of(weights),
+        Path b = cache.getOrCompile(int8, ModelLoader.variant(true, Precision.FP32, GemmPrecision.INT8), List.of(weights),
             () -> "int8 graph".getBytes(StandardCharsets.UTF_8));
         assertFalse(a.equals(b));
         assertEquals("int8 graph", Files.readString(b));

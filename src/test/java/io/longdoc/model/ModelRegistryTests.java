@@ -188,7 +188,7 @@ class ModelRegistryTests {
     @Test
     void int8SpecCompilesItsOwnGraphAndReportsItsPrecision(@TempDir Path scratch) throws Exception {
         Path models = Files.createDirectories(scratch.resolve("models"));
-        for (String quantize : new String[] { "none", "int8" }) {
+        for (String quantize : new String[] { "none", "int8", "auto" }) {
             Path folder = Files.createDirectories(models.resolve("mini-" + quantize));
             Files.writeString(folder.resolve("model.json"), """
                 {"id": "%s", "architecture": "bert", "dims": 384, "pooling": "mean", "normalize": true, "max_tokens": 2048,
@@ -204,14 +204,19 @@ class ModelRegistryTests {
             LoadedModel fp32 = both.load("mini-none");
             LoadedModel int8 = both.load("mini-int8");
             assertEquals(AttentionKernel.FUSED, int8.attentionKernel());
+            LoadedModel auto = both.load("mini-auto");
             try (var files = Files.list(compiled)) {
-                assertEquals(2, files.filter(f -> f.toString().endsWith(".onnx")).count(), "one graph per precision");
+                assertEquals(3, files.filter(f -> f.toString().endsWith(".onnx")).count(), "one graph per spec: the precision is in the key");
             }
             var text = int8.tokenize("We hold these truths to be self-evident, that all men are created equal. ".repeat(40));
             float[] a = int8.embed(text);
             float[] b = fp32.embed(text);
             double cosine = dot(a, b);
             assertTrue(cosine >= 0.99 && cosine < 0.999999, "int8 is close to fp32 but not fp32 itself: cosine " + cosine);
+            // auto is int8 on a CPU with VNNI or AMX int8 (the same graph as int8's), fp32 on one without
+            boolean int8Here = io.longdoc.runtime.CpuInt8.node().present();
+            assertEquals(1.0, dot(auto.embed(text), int8Here ? a : b), 1e-6, "auto runs " + (int8Here ? "int8" : "fp32") + " here");
+            assertEquals(int8Here ? "int8" : "fp32", both.placement("mini-auto").orElseThrow().precision());
 
             var views = both.list().stream()
                 .map(e -> io.longdoc.action.GetModelsAction.ModelView.of(e, both))
@@ -219,6 +224,8 @@ class ModelRegistryTests {
             String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
             assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
             assertTrue(json.contains("\"max_tokens\":2048,\"precision\":\"fp32\""), json);
+            assertTrue(json.contains("\"id\":\"mini-auto\",\"location\":\"plugin\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\""
+                + (int8Here ? "int8" : "fp32") + "\",\"precision_reason\":\"[compile.quantize] is [auto] and this CPU"), json);
         }
     }
 

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The plugin asks Elasticsearch for exactly what it needs: native libraries, three system properties and its own
- * folder under the data path — and no network, so a node running it makes no connection on its behalf.
+ * The plugin asks Elasticsearch for exactly what it needs: native libraries, three system properties, its own
+ * folder under the data path and a read of /proc/cpuinfo — and no network, so a node running it makes no connection on its behalf.
  */
 class EntitlementPolicyTests {
 
@@ -40,5 +40,8 @@ class EntitlementPolicyTests {
             assertTrue(policy.contains(property), "the policy names [" + property + "]");
         }
         assertTrue(policy.contains("relative_to: data") && policy.contains("relative_path: longdoc"), "files only under <data>/longdoc");
+        // and one file to read outside it: the CPU's flags, for compile.quantize auto
+        assertTrue(policy.contains("- path: /proc/cpuinfo\n        mode: read\n"), "/proc/cpuinfo read-only:\n" + policy);
+        assertEquals(1, policy.split("- path: ", -1).length - 1, "no other absolute path:\n" + policy);
     }
 }

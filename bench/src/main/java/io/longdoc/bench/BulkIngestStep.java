@@ -1,5 +1,7 @@
 package io.longdoc.bench;
 
+import io.longdoc.graph.GemmPrecision;
+
 import static io.longdoc.bench.BenchCli.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,10 +21,12 @@ final class BulkIngestStep {
 
     /**
      * @param kernel           the attention kernel the node ran the model with ({@code fused} or {@code standard_ops})
+     * @param precision        the GEMMs it ran ({@code placement.precision}: int8 for the bundled model's
+     *                         {@code quantize: auto} on a CPU with VNNI, else fp32)
      * @param firstDocSeconds  the simulated first document: model load, graph compile and one forward pass
      * @param nodeEncoderMs    the node's {@code total_latency_ms} over the bulk (its forward passes alone)
      */
-    record Result(String model, String kernel, int documents, int tokensPerDocument, int bulkSize, long tokens, double seconds, double firstDocSeconds,
+    record Result(String model, String kernel, GemmPrecision precision, int documents, int tokensPerDocument, int bulkSize, long tokens, double seconds, double firstDocSeconds,
                   double nodeEncoderMs) {
         double docsPerSecond() {
             return documents / seconds;
@@ -76,10 +80,11 @@ final class BulkIngestStep {
         }
         long tokens = after.path("stats").path("tokens").asLong() - before.path("stats").path("tokens").asLong();
         double encoderMs = after.path("stats").path("total_latency_ms").asDouble() - before.path("stats").path("total_latency_ms").asDouble();
-        Result result = new Result(model, after.path("attention").path("kernel").asText("unknown"), documents.size(), documents.get(0).tokens(), bulkSize,
+        GemmPrecision precision = "int8".equals(after.path("placement").path("precision").asText()) ? GemmPrecision.INT8 : GemmPrecision.FP32;
+        Result result = new Result(model, after.path("attention").path("kernel").asText("unknown"), precision, documents.size(), documents.get(0).tokens(), bulkSize,
             tokens, seconds, firstDocSeconds, encoderMs);
-        progress(String.format(Locale.ROOT, "ingest: %.2f docs/s, %.0f tokens/s (node's forward passes alone: %.0f tokens/s; kernel %s)",
-            result.docsPerSecond(), result.tokensPerSecond(), result.nodeEncoderTokensPerSecond(), result.kernel()));
+        progress(String.format(Locale.ROOT, "ingest: %.2f docs/s, %.0f tokens/s (node's forward passes alone: %.0f tokens/s; kernel %s, %s)",
+            result.docsPerSecond(), result.tokensPerSecond(), result.nodeEncoderTokensPerSecond(), result.kernel(), result.precision()));
         return result;
     }
 

@@ -1,12 +1,12 @@
 package io.longdoc.bench;
 
+import io.longdoc.runtime.CpuInt8;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The CPU as /proc/cpuinfo names it, and what the op's run-time dispatch (onnx-ops/src/cpu/tile_kernels_select.cc)
@@ -14,20 +14,17 @@ import java.util.TreeSet;
  */
 record Cpu(String model, Set<String> flags) {
     static Cpu read() {
-        String model = "unknown";
-        Set<String> flags = new TreeSet<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals("unknown")) {
-                    model = line.substring(line.indexOf(':') + 1).trim();
-                } else if (line.startsWith("flags") && flags.isEmpty()) {
-                    flags.addAll(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-                }
-            }
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            String model = lines.stream()
+                .filter(line -> line.startsWith("model name"))
+                .findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .orElse("unknown");
+            return new Cpu(model, CpuInt8.flags(lines));
         } catch (Exception e) {
-            model = "unknown (/proc/cpuinfo not readable: " + e.getMessage() + ")";
+            return new Cpu("unknown (/proc/cpuinfo not readable: " + e.getMessage() + ")", Set.of());
         }
-        return new Cpu(model, flags);
     }
 
     String isa() {
@@ -48,11 +45,9 @@ record Cpu(String model, Set<String> flags) {
         if (flags.isEmpty()) {
             return "unknown";
         }
-        List<String> present = INT8_FLAGS.stream().filter(flags::contains).toList();
+        List<String> present = CpuInt8.FLAGS.stream().filter(flags::contains).toList();
         return present.isEmpty() ? "none (no VNNI, no AMX)" : String.join(", ", present);
     }
-
-    static final List<String> INT8_FLAGS = List.of("avx512_vnni", "avx_vnni", "amx_int8");
 
     String describe() {
         return String.format(Locale.ROOT, "%s, %d cores; avx512f=%s avx2=%s fma=%s → op ISA variant %s (inferred from the library's dispatch rule; "

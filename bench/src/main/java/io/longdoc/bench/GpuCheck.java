@@ -203,18 +203,27 @@ public final class GpuCheck {
      */
     private static Path modelFolders(String modelId, Path specs, Path sources, Path work) throws Exception {
         Path root = work.resolve("models");
-        String spec = Files.readString(specs.resolve(modelId).resolve("model.json"));
-        writeFolder(root, modelId, spec, sources.resolve(modelId), modelId);
+        String bundled = Files.readString(specs.resolve(modelId).resolve("model.json"));
+        // fp32 GEMMs everywhere: the bundled quantize: auto would make the CPU reference int8 on a CPU with VNNI
+        writeFolder(root, modelId, variantSpec(bundled, modelId, null), sources.resolve(modelId), modelId);
         for (Variant variant : Variant.values()) {
-            Map<String, Object> map = XContentHelper.convertToMap(XContentType.JSON.xContent(), spec, true);
-            map.put("id", variant.modelId(modelId));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> compile = (Map<String, Object>) map.get("compile");
-            compile.put("fused", variant.fused);
-            compile.put("precision", variant.precision.toString());
-            writeFolder(root, variant.modelId(modelId), Strings.toString(XContentFactory.jsonBuilder().map(map)), sources.resolve(modelId), modelId);
+            writeFolder(root, variant.modelId(modelId), variantSpec(bundled, variant.modelId(modelId), variant), sources.resolve(modelId), modelId);
         }
         return root;
+    }
+
+    /** The bundled spec under {@code id} with fp32 GEMMs and, for a variant, its kernel and precision. */
+    private static String variantSpec(String bundled, String id, Variant variant) throws Exception {
+        Map<String, Object> map = XContentHelper.convertToMap(XContentType.JSON.xContent(), bundled, true);
+        map.put("id", id);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> compile = (Map<String, Object>) map.get("compile");
+        compile.put("quantize", "none");
+        if (variant != null) {
+            compile.put("fused", variant.fused);
+            compile.put("precision", variant.precision.toString());
+        }
+        return Strings.toString(XContentFactory.jsonBuilder().map(map));
     }
 
     /** {@code artifact}: the folder of the Maven artifact's files, named {@code <artifactId>.onnx} and {@code <artifactId>-tokenizer.json}. */

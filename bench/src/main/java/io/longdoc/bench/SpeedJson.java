@@ -45,6 +45,7 @@ final class SpeedJson {
         root.set("es_ingest", step(results.es().ingest(), (node, ingest) -> {
             node.put("model", ingest.model());
             node.put("kernel", ingest.kernel());
+            node.put("precision", ingest.precision().label());
             node.put("documents", ingest.documents());
             node.put("tokens_per_document", ingest.tokensPerDocument());
             node.put("bulk_size", ingest.bulkSize());

@@ -114,10 +114,10 @@ final class SpeedMarkdown {
         }
         BulkIngestStep.Result r = results.es().ingest().value();
         md.append(String.format(Locale.ROOT, "%d documents of %d tokens from %s, `_bulk` requests of %d through a pipeline of one `long_doc` processor "
-            + "(%s, kernel `%s`, section vectors on), one node (heap %s), timed from the first request to the last answer; the first document (model "
+            + "(%s, kernel `%s`, %s GEMMs, section vectors on), one node (heap %s), timed from the first request to the last answer; the first document (model "
             + "load and graph compile) went through `_simulate` before and took %.1f s. Tokens as the node counts them (`_longdoc/models` stats). "
-            + "The raw encoder is this run's in-process row of the variant the node ran at the nearest length.%n%n", r.documents(), r.tokensPerDocument(),
-            results.settings().corpus().getFileName(), r.bulkSize(), r.model(), r.kernel(), results.settings().esHeap(), r.firstDocSeconds()));
+            + "The raw encoder is this run's in-process row of the variant and precision the node ran at the nearest length.%n%n", r.documents(), r.tokensPerDocument(),
+            results.settings().corpus().getFileName(), r.bulkSize(), r.model(), r.kernel(), r.precision(), results.settings().esHeap(), r.firstDocSeconds()));
         md.append("| docs/s | tokens/s | raw encoder tokens/s | end to end ÷ raw encoder | node's forward passes alone, tokens/s |\n")
             .append("| ---: | ---: | ---: | ---: | ---: |\n");
         String raw = results.rawEncoderFor(r).map(row -> String.format(Locale.ROOT, "%.0f (%s, n=%d)", row.tokensPerSecond(), row.variant(), row.n()))

@@ -32,7 +32,8 @@ record SpeedResults(
 
     /**
      * The in-process encoder row the end-to-end ingest compares with: the variant the node ran (the fused kernel, or
-     * standard ops where it fell back) in fp32 (the bundled models' precision), at the measured length nearest (in ratio) to the ingested documents' length.
+     * standard ops where it fell back) in the precision the node ran (int8 for the bundled model on a CPU with VNNI), at
+     * the measured length nearest (in ratio) to the ingested documents' length.
      */
     Optional<EncoderRow> rawEncoderFor(BulkIngestStep.Result ingest) {
         if (encoder.isMeasured() == false) {
@@ -40,7 +41,7 @@ record SpeedResults(
         }
         EncoderVariant variant = "fused".equals(ingest.kernel()) ? EncoderVariant.SPARSE_FUSED : EncoderVariant.SPARSE_STD;
         return encoder.value().stream()
-            .filter(r -> r.variant() == variant && r.precision() == GemmPrecision.FP32 && r.isMeasured())
+            .filter(r -> r.variant() == variant && r.precision() == ingest.precision() && r.isMeasured())
             .min(Comparator.comparingDouble(r -> Math.abs(Math.log((double) r.n() / ingest.tokensPerDocument()))));
     }
 }

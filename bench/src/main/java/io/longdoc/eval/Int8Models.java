@@ -8,8 +8,9 @@ import io.longdoc.it.JsonRest;
 import java.util.Locale;
 
 /**
- * The harness's models in int8 ({@code --quantize int8}): the bundled long model's spec with {@code compile.quantize:
- * int8} under its own id (so its compiled graph and its ingested vectors never mix with fp32's), and the short model
+ * The harness's models in one precision ({@code --quantize fp32 | int8}): the bundled long model's spec with
+ * {@code compile.quantize} pinned ({@code none} or {@code int8}: the bundled spec's {@code auto} would be int8 on a CPU
+ * with VNNI) under an id of its own (so compiled graphs and ingested vectors never mix), and with int8 the short model
  * compiled by the graph builder from the same ONNX export with dense attention and int8 GEMMs, so that chunk-512 and
  * the other short-model baselines lose what int8 loses too.
  */
@@ -26,20 +27,21 @@ final class Int8Models {
         };
     }
 
-    /** The id a model has in this precision: fp32 keeps the bundled id. */
+    /** The id a model has in this precision: the bundled id and the precision. */
     static String id(String modelId, GemmPrecision precision) {
-        return precision == GemmPrecision.FP32 ? modelId : modelId + "-" + precision.label();
+        return modelId + "-" + precision.label();
     }
 
-    /** The bundled spec under {@code id}, its compile section asking for int8. */
-    static String longSpec(String bundledSpec, String id) {
+    /** The bundled spec under {@code id}, its compile section asking for {@code precision}'s GEMMs. */
+    static String longSpec(String bundledSpec, String id, GemmPrecision precision) {
         ObjectNode spec = (ObjectNode) JsonRest.json(bundledSpec);
         if (spec.path("compile").isObject() == false) {
-            throw new IllegalArgumentException("--quantize int8 needs a model compiled from weights; [" + spec.path("id").asText() + "] has no compile section");
+            throw new IllegalArgumentException("--quantize needs a model compiled from weights; [" + spec.path("id").asText() + "] has no compile section");
         }
+        String quantize = precision == GemmPrecision.INT8 ? "int8" : "none";
         spec.put("id", id);
-        spec.put("description", spec.path("description").asText() + " (int8 GEMMs: compile.quantize int8)");
-        ((ObjectNode) spec.get("compile")).put("quantize", GemmPrecision.INT8.label());
+        spec.put("description", spec.path("description").asText() + " (" + precision.label() + " GEMMs: compile.quantize " + quantize + ")");
+        ((ObjectNode) spec.get("compile")).put("quantize", quantize);
         return JsonRest.toJson(spec);
     }
 

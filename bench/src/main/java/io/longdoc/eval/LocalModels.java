@@ -33,15 +33,15 @@ final class LocalModels implements AutoCloseable {
     private final String longModelId;
 
     /**
-     * @param precision fp32 runs the bundled spec and the original export; int8 runs both as {@link Int8Models} compiles
-     *                  them (the long model then has the id {@link #longModelId()})
+     * @param precision fp32 runs the bundled spec pinned to fp32 and the original export; int8 runs both as
+     *                  {@link Int8Models} compiles them (the long model has the id {@link #longModelId()})
      */
     LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, GemmPrecision precision) throws Exception {
         Path models = Files.createDirectories(work.resolve("models"));
         longModelId = Int8Models.id(modelId, precision);
         Path longFolder = Files.createDirectories(models.resolve(longModelId));
         String bundledSpec = Files.readString(specDir.resolve(modelId).resolve("model.json"));
-        Files.writeString(longFolder.resolve("model.json"), precision == GemmPrecision.FP32 ? bundledSpec : Int8Models.longSpec(bundledSpec, longModelId));
+        Files.writeString(longFolder.resolve("model.json"), Int8Models.longSpec(bundledSpec, longModelId, precision));
         link(longFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(longFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
         String shortId = Int8Models.id(modelId + "-512", precision);
@@ -61,7 +61,7 @@ final class LocalModels implements AutoCloseable {
         }
     }
 
-    /** The long model's id: the bundled one, or its int8 variant's. */
+    /** The long model's id: the bundled one with the precision. */
     String longModelId() {
         return longModelId;
     }

@@ -94,7 +94,7 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")), work, precision);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
-                 precision == GemmPrecision.FP32 ? null : work.resolve("models").resolve(local.longModelId()))) {
+                 work.resolve("models").resolve(local.longModelId()))) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

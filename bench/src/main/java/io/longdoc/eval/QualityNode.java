@@ -38,7 +38,7 @@ final class QualityNode implements AutoCloseable {
     /**
      * @param operatorModel a model folder of the harness (model.json, model.onnx, tokenizer.json) to install as an
      *                      operator model under the node's {@code config/longdoc/models/<modelId>/} and make the node's
-     *                      default (the int8 variant of the bundled model); null runs the bundled {@code modelId}
+     *                      default (the bundled model pinned to one precision); null runs the bundled {@code modelId}
      */
     QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel) {
         ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-quality")

@@ -42,7 +42,7 @@ final class SpeedFixtures {
     }
 
     static BulkIngestStep.Result ingest(String kernel) {
-        return new BulkIngestStep.Result("bge-small-en-v1.5", kernel, 20, 4096, 5, 20 * 4096, 40.0, 12.5, 30_000);
+        return new BulkIngestStep.Result("bge-small-en-v1.5", kernel, io.longdoc.graph.GemmPrecision.FP32, 20, 4096, 5, 20 * 4096, 40.0, 12.5, 30_000);
     }
 
     private static EncoderRow row(EncoderVariant variant, int n, double ms, long peakMb) {

@@ -26,7 +26,7 @@ class LocalModelsInt8Tests {
         float[] fp32Doc;
         List<float[]> fp32Chunks;
         try (LocalModels fp32 = open(work.resolve("fp32"), GemmPrecision.FP32)) {
-            assertEquals(MODEL, fp32.longModelId());
+            assertEquals(MODEL + "-fp32", fp32.longModelId());
             fp32Doc = fp32.longQuestion(TEXT).pooled();
             fp32Chunks = fp32.chunks(TEXT);
         }

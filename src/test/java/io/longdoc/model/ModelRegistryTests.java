@@ -224,7 +224,7 @@ class ModelRegistryTests {
             String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
             assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
             assertTrue(json.contains("\"max_tokens\":2048,\"precision\":\"fp32\""), json);
-            assertTrue(json.contains("\"id\":\"mini-auto\",\"location\":\"plugin\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\""
+            assertTrue(json.contains("\"id\":\"mini-auto\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\""
                 + (int8Here ? "int8" : "fp32") + "\",\"precision_reason\":\"[compile.quantize] is [auto] and this CPU"), json);
         }
     }

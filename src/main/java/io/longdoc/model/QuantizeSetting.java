@@ -11,9 +11,9 @@ import java.util.Locale;
 /**
  * A spec's {@code compile.quantize}: {@code none} (fp32 GEMMs, the default), {@code int8}, or {@code auto}: int8 where
  * the model runs on the CPU in fp32 and the CPU has int8 dot-product instructions ({@link CpuInt8}) — unless the node
- * says {@code longdoc.auto_int8: false} —, fp32 elsewhere. The bundled bge-small asks for auto: on the dev pages int8
- * lost 0.005 MRR@10 against fp32 and kept passkey and needle at 1.00 (docs/BENCHMARKS.md); without VNNI or AMX int8
- * MLAS's int8 GEMM has no dot-product instruction to pay for its error.
+ * says {@code longdoc.auto_int8: false} —, fp32 elsewhere: without VNNI or AMX int8 MLAS's int8 GEMM has no
+ * dot-product instruction to pay for its error. (On the dev pages int8 lost 0.005 MRR@10 against fp32:
+ * docs/BENCHMARKS.md.)
  */
 public enum QuantizeSetting {
     NONE,

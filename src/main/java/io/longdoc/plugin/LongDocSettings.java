@@ -137,7 +137,7 @@ public final class LongDocSettings {
     public static final Setting<Boolean> INSTALL_TEMPLATES = Setting.boolSetting("longdoc.templates.enabled", true, Setting.Property.NodeScope);
 
     /**
-     * Whether {@code compile.quantize: auto} (the bundled bge-small's spec) may run a model's GEMMs in int8 on this node
+     * Whether {@code compile.quantize: auto} may run a model's GEMMs in int8 on this node
      * when its CPU has VNNI or AMX int8; false keeps fp32 (the spec of a bundled model cannot be edited).
      */
     public static final Setting<Boolean> AUTO_INT8 = Setting.boolSetting("longdoc.auto_int8", true, Setting.Property.NodeScope);

@@ -1,7 +1,6 @@
 package io.longdoc.it;
 
 import io.longdoc.corpus.Corpus;
-import io.longdoc.runtime.CpuInt8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Order;
@@ -136,16 +135,7 @@ class ModelsRestIT {
             JsonNode placement = model.path("placement");
             assertEquals("cpu", placement.path("execution_provider").asText(), "the CPU zip under auto: " + placement);
             assertEquals("cpu", placement.path("device").asText(), placement.toString());
-            // bge-small asks for compile.quantize auto: int8 on a CPU with VNNI or AMX int8, read by the node itself
-            String precision = id.equals(BGE) && CpuInt8.node().present() ? "int8" : "fp32";
-            assertEquals(precision, placement.path("precision").asText(), placement.toString());
-            assertEquals(precision, model.path("precision").asText(), model.toString());
-            if (id.equals(BGE)) {
-                assertTrue(model.path("precision_reason").asText().startsWith("[compile.quantize] is [auto] and this CPU has "),
-                    "the listing says why: " + model);
-            } else {
-                assertTrue(model.path("precision_reason").isMissingNode(), model.toString());
-            }
+            assertEquals("fp32", placement.path("precision").asText(), placement.toString());
             assertEquals("cpu", placement.path("fused_op").asText(), placement.toString());
             assertTrue(placement.path("fallback_reasons").path(0).asText().contains("this is the CPU build of longdoc"), "auto says why not CUDA: " + placement);
         }

@@ -23,11 +23,9 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -159,20 +157,9 @@ public final class AnswerFeatures {
             vectors[t] = tokens.special()[t] ? null : HiddenStates.normalize(hidden.meanOfRows(t, t + 1));
         }
         ArrayNode sentences = section.putArray("sentences");
-        BreakIterator iterator = BreakIterator.getSentenceInstance(Locale.ROOT);
-        iterator.setText(sectionText);
-        for (int start = iterator.first(), end = iterator.next(); end != BreakIterator.DONE; start = end, end = iterator.next()) {
-            int s = start;
-            int e = end;
-            while (s < e && Character.isWhitespace(sectionText.charAt(s))) {
-                s++;
-            }
-            while (e > s && Character.isWhitespace(sectionText.charAt(e - 1))) {
-                e--;
-            }
-            if (s == e) {
-                continue;
-            }
+        for (int[] span : AnswerLocator.sentences(sectionText)) { // the sentences the plugin places answers in
+            int s = span[0];
+            int e = span[1];
             ArrayNode best = JsonRest.MAPPER.createArrayNode(); // per question token: its best cosine with a token of the sentence
             boolean any = false;
             for (float[] q : question.tokens()) {

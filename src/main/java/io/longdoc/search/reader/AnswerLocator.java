@@ -77,7 +77,7 @@ public final class AnswerLocator {
     }
 
     /** The sentences of a text as {@code [start, end)} offsets, trimmed of whitespace; blank ones left out. */
-    private static List<int[]> sentences(String text) {
+    public static List<int[]> sentences(String text) {
         List<int[]> sentences = new ArrayList<>();
         BreakIterator iterator = BreakIterator.getSentenceInstance(Locale.ROOT);
         iterator.setText(text);

@@ -35,8 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * items answered 429/503), as any Elasticsearch client must.
  * <p>
  * The questions read the passkey documents indexed before the kill through a first stage the user supplies
- * ({@code phase: base}), with more candidates than there are such documents, so the ranking is the reader's alone
- * and must not depend on which copy of a shard answers.
+ * ({@code phase: base}), with more candidates than there are such documents and {@code score_mode: reader}, so the
+ * ranking is the reader's alone and must not depend on which copy of a shard answers. (The default {@code combined}
+ * mode adds the first stage's rank, and a {@code term} first stage ties every base document: the tie falls to doc-id
+ * order, which merges and recoveries may change, so two close documents could trade places.)
  */
 @Order(80)
 class NodeLossIT {
@@ -184,7 +186,7 @@ class NodeLossIT {
             body.put("size", 3);
             body.putObject("_source").put("includes", "nothing");
             ObjectNode qa = body.putObject("query").putObject("long_doc_qa");
-            qa.put("question", item.question()).put("field", "body").put("model_id", MODEL).put("candidates", 50);
+            qa.put("question", item.question()).put("field", "body").put("model_id", MODEL).put("candidates", 50).put("score_mode", "reader");
             qa.set("query", JsonRest.json("{\"term\": {\"phase\": \"base\"}}"));
             JsonRest.Reply reply = es.post("/" + INDEX + "/_search", body).assertSuccess();
             // a node that had not loaded the model yet must answer for its shards, not drop them (a partial result)

@@ -79,14 +79,9 @@ public final class GetModelsAction {
             return new ModelView(entry, registry.loadStatus(id), registry.attentionKernel(id), registry.placement(id), registry.stats(id), null, registry.autoInt8());
         }
 
-        /** The view of one LED summary model now: loaded once its kernel is known, failed with its error. */
+        /** The view of one LED summary model now: its load state as {@link SummaryModels} tracks it, config, kernel, stats. */
         public static ModelView summary(ModelCatalog.Entry entry, SummaryModels.View summary) {
-            ModelRegistry.LoadStatus status = summary.kernel().isPresent()
-                ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.LOADED, null)
-                : summary.error() != null
-                    ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.FAILED, summary.error())
-                    : new ModelRegistry.LoadStatus(ModelRegistry.LoadState.NOT_LOADED, null);
-            return new ModelView(entry, status, summary.kernel(), Optional.empty(), null, summary, null);
+            return new ModelView(entry, summary.status(), summary.kernel(), Optional.empty(), null, summary, null);
         }
 
         public boolean loaded() {

@@ -65,13 +65,9 @@ public final class ModelPreloader extends AbstractLifecycleComponent {
         for (String id : ids) {
             long start = System.nanoTime();
             try {
-                registry.loadAsync(id, executor).whenComplete((model, failure) -> {
-                    if (failure == null) {
-                        logger.info("preloaded model [{}] in {} ms", id, (System.nanoTime() - start) / 1_000_000);
-                    } else {
-                        logger.warn("preloading model [{}] failed; it stays unloaded until a load succeeds: {}", id, failure.getMessage());
-                    }
-                });
+                // a failure is logged once, with its cause, by the registry's background load
+                registry.loadAsync(id, executor).thenRun(
+                    () -> logger.info("preloaded model [{}] in {} ms", id, (System.nanoTime() - start) / 1_000_000));
             } catch (RuntimeException e) { // the executor refused: the model loads on first use instead
                 logger.warn(() -> "could not start preloading model [" + id + "]", e);
             }

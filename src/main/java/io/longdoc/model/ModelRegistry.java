@@ -178,7 +178,7 @@ public final class ModelRegistry implements AutoCloseable {
                 try {
                     started.complete(load(id));
                 } catch (Exception e) {
-                    logger.warn(() -> "loading model [" + id + "] in the background failed", e);
+                    logger.warn(() -> "loading model [" + id + "] in the background failed; it stays unloaded until a load succeeds", e);
                     started.completeExceptionally(e);
                 } finally {
                     loading.remove(id, started);

@@ -9,6 +9,7 @@ import io.longdoc.graph.importer.LedConfig;
 import io.longdoc.model.AttentionKernel;
 import io.longdoc.model.CompiledModelCache;
 import io.longdoc.model.ModelId;
+import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.InferenceBudget;
 import io.longdoc.runtime.OpsLibrary;
 import io.longdoc.runtime.OrtRuntime;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,9 +52,14 @@ public final class SummaryModels implements AutoCloseable {
     private final Map<String, LedSummaryModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, AttentionKernel> kernels = new ConcurrentHashMap<>();
     private final Map<String, SummaryStats> stats = new ConcurrentHashMap<>();
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
 
-    /** What {@code GET _longdoc/models} shows of one summary model: its config (or why it is unreadable), kernel, stats. */
-    public record View(LedConfig config, String error, Optional<AttentionKernel> kernel, SummaryStats stats) {}
+    /**
+     * What {@code GET _longdoc/models} shows of one summary model: its config (or why it is unreadable), load state,
+     * kernel, stats.
+     */
+    public record View(LedConfig config, String error, ModelRegistry.LoadStatus status, Optional<AttentionKernel> kernel, SummaryStats stats) {}
 
     /**
      * @param opsLibrary     the fused kernels for the encoder when they register (null: standard ops)
@@ -83,7 +90,24 @@ public final class SummaryModels implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             error = String.valueOf(e.getMessage());
         }
-        return new View(config, error, attentionKernel(id), stats(id));
+        return new View(config, error, loadStatus(id, error), attentionKernel(id), stats(id));
+    }
+
+    /**
+     * Loaded, loading, failed (its last load, or a config.json that cannot be read) or not loaded: the same states as an
+     * encoder's ({@link ModelRegistry#loadStatus}).
+     */
+    private ModelRegistry.LoadStatus loadStatus(String id, String configError) {
+        if (loaded.containsKey(id)) {
+            return new ModelRegistry.LoadStatus(ModelRegistry.LoadState.LOADED, null);
+        }
+        if (loading.contains(id)) {
+            return new ModelRegistry.LoadStatus(ModelRegistry.LoadState.LOADING, null);
+        }
+        String failure = configError != null ? configError : failures.get(id);
+        return failure == null
+            ? new ModelRegistry.LoadStatus(ModelRegistry.LoadState.NOT_LOADED, null)
+            : new ModelRegistry.LoadStatus(ModelRegistry.LoadState.FAILED, failure);
     }
 
     /**
@@ -125,30 +149,45 @@ public final class SummaryModels implements AutoCloseable {
         synchronized (this) {
             model = loaded.get(id);
             if (model == null) {
-                Path folder = folder(id);
-                long start = System.nanoTime();
-                Opened opened;
+                loading.add(id);
                 try {
-                    LedModel.GraphSessions sessions = sessions(id, folder);
-                    opened = openWithFallback(fused -> LedSummaryModel.load(folder, new GraphOptions(fused), sessions), fusedUnavailableReason());
-                } catch (CompiledModelCache.StoreException e) {
-                    throw new ElasticsearchStatusException("summary model [" + id + "] could not be loaded: " + e.getMessage(), RestStatus.INTERNAL_SERVER_ERROR);
-                } catch (IOException | OrtException | RuntimeException e) {
-                    logger.warn(() -> "summary model [" + id + "] could not be loaded", e);
-                    throw new IllegalArgumentException("summary model [" + id + "] could not be loaded: " + withoutPaths(e.getMessage(), folder, id));
+                    model = open(id);
+                    failures.remove(id);
+                } catch (RuntimeException e) {
+                    failures.put(id, String.valueOf(e.getMessage()));
+                    throw e;
+                } finally {
+                    loading.remove(id);
                 }
-                AttentionKernel kernel = opened.kernel();
-                if (kernel.fallbackReason() != null) {
-                    kernel = AttentionKernel.standard(withoutPaths(kernel.fallbackReason(), folder, id));
-                    logger.warn("summary model [{}] runs its encoder's attention with standard ONNX ops instead of the fused kernel: {}", id, kernel.fallbackReason());
-                }
-                model = opened.model();
-                kernels.put(id, kernel);
-                loaded.put(id, model);
-                logger.info("loaded summary model [{}] in {} ms on thread [{}]", id, (System.nanoTime() - start) / 1_000_000, Thread.currentThread().getName());
             }
             return model;
         }
+    }
+
+    /** Opens the model's graphs (fused encoder, or standard ops with the reason) and keeps it; under the load lock. */
+    private LedSummaryModel open(String id) {
+        Path folder = folder(id);
+        long start = System.nanoTime();
+        Opened opened;
+        try {
+            LedModel.GraphSessions sessions = sessions(id, folder);
+            opened = openWithFallback(fused -> LedSummaryModel.load(folder, new GraphOptions(fused), sessions), fusedUnavailableReason());
+        } catch (CompiledModelCache.StoreException e) {
+            throw new ElasticsearchStatusException("summary model [" + id + "] could not be loaded: " + e.getMessage(), RestStatus.INTERNAL_SERVER_ERROR);
+        } catch (IOException | OrtException | RuntimeException e) {
+            logger.warn(() -> "summary model [" + id + "] could not be loaded", e);
+            throw new IllegalArgumentException("summary model [" + id + "] could not be loaded: " + withoutPaths(e.getMessage(), folder, id));
+        }
+        AttentionKernel kernel = opened.kernel();
+        if (kernel.fallbackReason() != null) {
+            kernel = AttentionKernel.standard(withoutPaths(kernel.fallbackReason(), folder, id));
+            logger.warn("summary model [{}] runs its encoder's attention with standard ONNX ops instead of the fused kernel: {}", id, kernel.fallbackReason());
+        }
+        LedSummaryModel model = opened.model();
+        kernels.put(id, kernel);
+        loaded.put(id, model);
+        logger.info("loaded summary model [{}] in {} ms on thread [{}]", id, (System.nanoTime() - start) / 1_000_000, Thread.currentThread().getName());
+        return model;
     }
 
     /** A loaded model and how its encoder runs attention. */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,7 +48,7 @@ class SummaryModelsTests {
     static void install() throws Exception {
         LedFixture fixture = LedFixture.create(root.resolve("fixture"));
         operator = Files.createDirectories(root.resolve("operator"));
-        for (String id : List.of("led", "led-copy")) {
+        for (String id : List.of("led", "led-copy", "led-broken")) {
             Path folder = Files.createDirectories(operator.resolve(id));
             try (var files = Files.list(fixture.checkpoint())) {
                 for (Path file : files.toList()) {
@@ -193,6 +195,29 @@ class SummaryModelsTests {
                 json
             );
             assertFalse(json.contains("\"error\""), json);
+        }
+    }
+
+    @Test
+    void aFailedLoadShowsAsFailedWithItsReasonUntilALoadSucceeds() throws Exception {
+        Path weights = operator.resolve("led-broken").resolve("model.safetensors");
+        byte[] good = Files.readAllBytes(weights);
+        try (SummaryModels models = models(root.resolve("compiled-broken"), TestModels.opsLibrary())) {
+            assertEquals(ModelRegistry.LoadState.NOT_LOADED, models.view("led-broken").status().state());
+
+            Files.write(weights, Arrays.copyOf(good, good.length / 2)); // a copy cut short
+            IllegalArgumentException failure = assertThrows(IllegalArgumentException.class, () -> models.load("led-broken"));
+            ModelRegistry.LoadStatus failed = models.view("led-broken").status();
+            assertEquals(ModelRegistry.LoadState.FAILED, failed.state());
+            assertEquals(failure.getMessage(), failed.failureReason());
+            assertTrue(failed.failureReason().contains("summary model [led-broken] could not be loaded"), failed.failureReason());
+            assertEquals(ModelRegistry.LoadState.NOT_LOADED, models.view("led").status().state(), "other models are not touched");
+
+            Files.write(weights, good);
+            models.load("led-broken");
+            assertEquals(new ModelRegistry.LoadStatus(ModelRegistry.LoadState.LOADED, null), models.view("led-broken").status());
+        } finally {
+            Files.write(weights, good);
         }
     }
 }

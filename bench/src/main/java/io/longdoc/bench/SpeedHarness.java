@@ -50,7 +50,7 @@ public final class SpeedHarness {
 
         progress(step(3, "Elasticsearch: bulk ingest, then long_doc_qa latency"));
         EsSteps.Results es = s.runs("es")
-            ? EsSteps.run(new EsSteps.Setup(s.esDistribution(), s.pluginZip(), s.esWorkDir().toAbsolutePath(), s.esHeap(), s.model(),
+            ? EsSteps.run(new EsSteps.Setup(s.esDistribution(), s.pluginZip(), s.esWorkDir().toAbsolutePath(), s.esHeap(), s.model(), s.precisions(),
                 s.modelDir().resolve(s.model() + "-tokenizer.json"), s.corpus(), s.esDocs(), s.esDocTokens(), s.esBulkSize(), s.qaCandidates(),
                 s.qaWarmup(), s.qaQueries()))
             : EsSteps.Results.both(StepResult.skipped("--skip es"));

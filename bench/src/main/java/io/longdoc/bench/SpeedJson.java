@@ -42,26 +42,11 @@ final class SpeedJson {
                 number(row, "projection_gemm_gflops", line.projectionGflops());
             }
         }));
-        root.set("es_ingest", step(results.es().ingest(), (node, ingest) -> {
-            node.put("model", ingest.model());
-            node.put("kernel", ingest.kernel());
-            node.put("precision", ingest.precision().label());
-            node.put("documents", ingest.documents());
-            node.put("tokens_per_document", ingest.tokensPerDocument());
-            node.put("bulk_size", ingest.bulkSize());
-            node.put("tokens", ingest.tokens());
-            number(node, "seconds", ingest.seconds());
-            number(node, "docs_per_s", ingest.docsPerSecond());
-            number(node, "tokens_per_s", ingest.tokensPerSecond());
-            number(node, "node_encoder_tokens_per_s", ingest.nodeEncoderTokensPerSecond());
-            number(node, "first_document_s", ingest.firstDocSeconds());
-            results.rawEncoderFor(ingest).ifPresentOrElse(raw -> {
-                ObjectNode rawNode = node.putObject("raw_encoder");
-                rawNode.put("variant", raw.variant().label());
-                rawNode.put("n", raw.n());
-                number(rawNode, "tokens_per_s", raw.tokensPerSecond());
-                number(node, "ratio_to_raw_encoder", ingest.tokensPerSecond() / raw.tokensPerSecond());
-            }, () -> node.putNull("ratio_to_raw_encoder"));
+        root.set("es_ingest", step(results.es().ingest(), (node, runs) -> {
+            ArrayNode array = node.putArray("runs");
+            for (BulkIngestStep.Result ingest : runs) {
+                ingestRun(array.addObject(), ingest, results);
+            }
         }));
         root.set("es_qa", step(results.es().qa(), (node, qa) -> {
             node.put("candidates", qa.candidates());
@@ -79,6 +64,28 @@ final class SpeedJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write speed.json", e);
         }
+    }
+
+    private static void ingestRun(ObjectNode node, BulkIngestStep.Result ingest, SpeedResults results) {
+        node.put("model", ingest.model());
+        node.put("kernel", ingest.kernel());
+        node.put("precision", ingest.precision().label());
+        node.put("documents", ingest.documents());
+        node.put("tokens_per_document", ingest.tokensPerDocument());
+        node.put("bulk_size", ingest.bulkSize());
+        node.put("tokens", ingest.tokens());
+        number(node, "seconds", ingest.seconds());
+        number(node, "docs_per_s", ingest.docsPerSecond());
+        number(node, "tokens_per_s", ingest.tokensPerSecond());
+        number(node, "node_encoder_tokens_per_s", ingest.nodeEncoderTokensPerSecond());
+        number(node, "first_document_s", ingest.firstDocSeconds());
+        results.rawEncoderFor(ingest).ifPresentOrElse(raw -> {
+            ObjectNode rawNode = node.putObject("raw_encoder");
+            rawNode.put("variant", raw.variant().label());
+            rawNode.put("n", raw.n());
+            number(rawNode, "tokens_per_s", raw.tokensPerSecond());
+            number(node, "ratio_to_raw_encoder", ingest.tokensPerSecond() / raw.tokensPerSecond());
+        }, () -> node.putNull("ratio_to_raw_encoder"));
     }
 
     private static <T> ObjectNode step(StepResult<T> step, BiConsumer<ObjectNode, T> fill) {

@@ -3,7 +3,10 @@ package io.longdoc.bench;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.longdoc.graph.GemmPrecision;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class SpeedMarkdownTests {
 
@@ -32,14 +35,14 @@ class SpeedMarkdownTests {
 
     @Test
     void aBuildWithoutTheQueryIsReportedAsSuch() {
-        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")), StepResult.unavailable("long_doc_qa not in this build"));
+        EsSteps.Results es = new EsSteps.Results(SpeedFixtures.ingest("fused"), StepResult.unavailable("long_doc_qa not in this build"));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
         assertTrue(md.contains("unavailable: long_doc_qa not in this build"), md);
     }
 
     @Test
     void qaLatencyIsGivenAsPercentilesWithTheHitsFound() {
-        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")),
+        EsSteps.Results es = new EsSteps.Results(SpeedFixtures.ingest("fused"),
             StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10, 12, 20)));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
         assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
@@ -47,10 +50,21 @@ class SpeedMarkdownTests {
 
     @Test
     void ingestIsComparedWithTheRawEncoderOfTheKernelTheNodeRan() {
-        EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")), StepResult.unavailable("long_doc_qa not in this build"));
+        EsSteps.Results es = new EsSteps.Results(SpeedFixtures.ingest("fused"), StepResult.unavailable("long_doc_qa not in this build"));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
         // 20 × 4096 tokens in 40 s = 2048 tokens/s; sparse-fused at 4096: 4096 / 0.772 s = 5306 tokens/s
-        assertTrue(md.contains("| 0.50 | 2048 | 5306 (sparse-fused, n=4096) | 0.39 |"), md);
+        assertTrue(md.contains("| bge-small-en-v1.5 | fused | fp32 | 12.5 | 0.50 | 2048 | 5306 (sparse-fused, n=4096) | 0.39 |"), md);
+    }
+
+    @Test
+    void eachPrecisionIsComparedWithTheRawEncoderOfItsOwnPrecision() {
+        EsSteps.Results es = new EsSteps.Results(StepResult.measured(List.of(
+            SpeedFixtures.ingestRun("bge-small-en-v1.5-int8", "fused", GemmPrecision.INT8, 20.0),
+            SpeedFixtures.ingestRun("bge-small-en-v1.5", "fused", GemmPrecision.FP32, 40.0))), StepResult.unavailable("long_doc_qa not in this build"));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRowsWithInt8()), es), "speed.png");
+        // int8: 20 × 4096 tokens in 20 s = 4096 tokens/s against int8 sparse-fused at 4096: 4096 / 0.386 s = 10611 tokens/s
+        assertTrue(md.contains("| bge-small-en-v1.5-int8 | fused | int8 | 12.5 | 1.00 | 4096 | 10611 (sparse-fused, n=4096) | 0.39 |"), md);
+        assertTrue(md.contains("| bge-small-en-v1.5 | fused | fp32 | 12.5 | 0.50 | 2048 | 5306 (sparse-fused, n=4096) | 0.39 |"), md);
     }
 
     @Test

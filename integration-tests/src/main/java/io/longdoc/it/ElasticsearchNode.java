@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -894,10 +895,15 @@ public final class ElasticsearchNode implements AutoCloseable {
 
         /** A file of the config dir copied from a file of the node's home after plugin install, e.g. a plugin's bundled file. */
         public Builder withConfigFileCopiedFrom(String relativePath, String homeRelativeSource) {
+            return withConfigFileDerivedFrom(relativePath, homeRelativeSource, UnaryOperator.identity());
+        }
+
+        /** As {@link #withConfigFileCopiedFrom}, with the copy's bytes changed by {@code change} (e.g. a bundled spec edited). */
+        public Builder withConfigFileDerivedFrom(String relativePath, String homeRelativeSource, UnaryOperator<byte[]> change) {
             String source = checkRelative(homeRelativeSource);
             configFiles.put(checkRelative(relativePath), home -> {
                 try {
-                    return Files.readAllBytes(home.resolve(source));
+                    return change.apply(Files.readAllBytes(home.resolve(source)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot copy [" + source + "] of the node's home into its config dir", e);
                 }

@@ -22,7 +22,7 @@ final class EsSteps {
      * @param workDir where the node is unzipped (its logs are kept beside it, in {@code speed-logs/})
      */
     record Setup(Path distribution, Path pluginZip, Path workDir, String heap, String model, Path tokenizer, Path corpus, int documents,
-                 int documentTokens, int bulkSize, int candidates, int qaWarmup, int qaQueries) {}
+                 int documentTokens, int bulkSize, int candidates, int qaWarmup, int qaQueries, int shards, boolean compareReuse) {}
 
     record Results(StepResult<BulkIngestStep.Result> ingest, StepResult<QaLatencyStep.Result> qa) {
         static Results both(StepResult<?> outcome) {
@@ -76,14 +76,14 @@ final class EsSteps {
             JsonRest es = new JsonRest(node.restClient());
             StepResult<BulkIngestStep.Result> ingest;
             try {
-                ingest = StepResult.measured(BulkIngestStep.run(es, setup.model(), documents, setup.bulkSize()));
+                ingest = StepResult.measured(BulkIngestStep.run(es, setup.model(), documents, setup.bulkSize(), setup.shards()));
             } catch (RuntimeException | AssertionError e) {
                 progress("ingest failed: " + e.getMessage());
                 return new Results(StepResult.failed(e), StepResult.unavailable("nothing was ingested"));
             }
             StepResult<QaLatencyStep.Result> qa;
             try {
-                qa = QaLatencyStep.run(es, setup.candidates(), setup.qaWarmup(), setup.qaQueries());
+                qa = QaLatencyStep.run(es, setup.candidates(), setup.qaWarmup(), setup.qaQueries(), setup.shards(), setup.compareReuse());
             } catch (RuntimeException | AssertionError e) {
                 progress("qa failed: " + e.getMessage());
                 qa = StepResult.failed(e);

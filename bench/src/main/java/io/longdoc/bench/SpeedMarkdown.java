@@ -144,12 +144,19 @@ final class SpeedMarkdown {
             + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         if (r.withoutReuse() != null) { // alternated with the row below, question by question, on the same node and index
             QaLatencyStep.Timing w = r.withoutReuse();
-            md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %.1f | reads each hit again (`longdoc.qa.reuse_reads: false`) |%n",
+            md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %s | reads each hit again (`longdoc.qa.reuse_reads: false`) |%n",
                 r.candidates(), r.queries(), w.p50Ms(), w.p95Ms(), w.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms(), r.shards(),
-                w.readsPerQuestion()));
+                reads(w.readsPerQuestion())));
         }
-        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %.1f | reuses the query phase's reads |%n%n", r.candidates(),
-            r.queries(), r.p50Ms(), r.p95Ms(), r.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms(), r.shards(), r.readsPerQuestion()));
+        String fetch = r.withoutReuse() != null ? "reuses the query phase's reads" : "the node's default";
+        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %s | %s |%n%n", r.candidates(),
+            r.queries(), r.p50Ms(), r.p95Ms(), r.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms(), r.shards(), reads(r.readsPerQuestion()),
+            fetch));
+    }
+
+    /** Candidate reads per question; a node that does not count them (a build before the counter) gives "–". */
+    private static String reads(double perQuestion) {
+        return Double.isFinite(perQuestion) ? String.format(Locale.ROOT, "%.1f", perQuestion) : "–";
     }
 
     static String lengthsOf(int[] lengths) {

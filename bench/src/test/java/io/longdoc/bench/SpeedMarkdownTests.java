@@ -42,7 +42,7 @@ class SpeedMarkdownTests {
         EsSteps.Results es = new EsSteps.Results(StepResult.measured(SpeedFixtures.ingest("fused")),
             StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10, 12, 20, 1, 10, null)));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
-        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
+        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 | 12 | 20 | 1 | 10.0 | the node's default |"), md);
     }
 
     @Test

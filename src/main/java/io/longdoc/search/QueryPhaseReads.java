@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * compound retriever included), when it closes. A node-level cache would need an expiry and a size bound to guess
  * at and a request key that Elasticsearch does not hand to shards; this lives exactly as long as the request's reader.
  * <p>
- * Bounded: only the hits the shard returns (at most {@code from + size}, and only those the reader read), one set per
+ * Bounded: only the hits the shard returns and the reader read (at most {@code from + size}; a retriever's child search
+ * returns {@code rank_window_size}), each the hit's text and decoded sections the query phase held anyway, one set per
  * reader context (a later query phase on the same point in time replaces it); a taken read is removed. The reads are
  * keyed by the request they answer (a point in time serves many searches) and each hit by its segment's core key and
  * its doc id there, so a read never answers another question or another segment's document.

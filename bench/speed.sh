@@ -5,6 +5,7 @@
 # DIR/speed.json, DIR/speed.md and DIR/speed.png. Options (defaults in bench/src/main/java/io/longdoc/bench/SpeedSettings.java):
 #   bash bench/speed.sh --out DIR [--lengths 512,1024,2048,4096,8192,16384] [--runs 5] [--skip encoder,kernel,es]
 #     [--corpus bench/data/sotu.jsonl.gz] [--max-dense-gb 8] [--max-run-seconds 120] [--es-docs 20] [--qa-queries 20]
+#     [--es-shards 1 (the index's primaries)] [--qa-compare-reuse true (long_doc_qa timed with and without longdoc.qa.reuse_reads, alternating)]
 #     [--precisions fp32,int8] [--interleave true (variants timed round-robin: ratios that hold on a busy machine, no peak memory)]
 # The full run takes a long time on a small machine; each step prints progress lines.
 set -euo pipefail

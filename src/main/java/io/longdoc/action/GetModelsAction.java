@@ -8,6 +8,7 @@ import io.longdoc.model.ModelPlacement;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.model.ModelStats;
 import io.longdoc.runtime.RuntimeStatus;
+import io.longdoc.search.QaStats;
 import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.action.ActionRequest;
@@ -94,11 +95,13 @@ public final class GetModelsAction {
         private final String defaultModel;
         private final RuntimeStatus runtime;
         private final List<ModelView> models;
+        private final QaStats qa;
 
-        public Response(String defaultModel, RuntimeStatus runtime, List<ModelView> models) {
+        public Response(String defaultModel, RuntimeStatus runtime, List<ModelView> models, QaStats qa) {
             this.defaultModel = defaultModel;
             this.runtime = runtime;
             this.models = List.copyOf(models);
+            this.qa = qa;
         }
 
         public List<ModelView> models() {
@@ -120,6 +123,7 @@ public final class GetModelsAction {
                 writeModel(builder, model);
             }
             builder.endArray();
+            builder.field("long_doc_qa", qa); // this node's counters: candidates its shards read, answers placed from a query phase's read
             return builder.endObject();
         }
 

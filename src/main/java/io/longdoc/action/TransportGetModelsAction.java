@@ -2,6 +2,7 @@ package io.longdoc.action;
 
 import io.longdoc.model.ModelCatalog;
 import io.longdoc.model.ModelRegistry;
+import io.longdoc.search.QaStats;
 import io.longdoc.summary.SummaryModels;
 
 import org.elasticsearch.action.ActionListener;
@@ -19,12 +20,15 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
 
     private final ModelRegistry registry;
     private final SummaryModels summaryModels;
+    private final QaStats qaStats;
 
     @Inject
-    public TransportGetModelsAction(TransportService transportService, ActionFilters actionFilters, ModelRegistry registry, SummaryModels summaryModels) {
+    public TransportGetModelsAction(TransportService transportService, ActionFilters actionFilters, ModelRegistry registry, SummaryModels summaryModels,
+                                    QaStats qaStats) {
         super(GetModelsAction.NAME, actionFilters, transportService.getTaskManager(), EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.registry = registry;
         this.summaryModels = summaryModels;
+        this.qaStats = qaStats;
     }
 
     @Override
@@ -45,7 +49,7 @@ public final class TransportGetModelsAction extends TransportAction<GetModelsAct
                     ? GetModelsAction.ModelView.summary(e, summaryModels.view(e.id()))
                     : GetModelsAction.ModelView.of(e, registry))
                 .toList();
-            return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views);
+            return new GetModelsAction.Response(registry.defaultModelId(), registry.runtimeStatus(), views, qaStats);
         });
     }
 }

@@ -22,6 +22,8 @@ import io.longdoc.search.LongDocQaRescorerBuilder;
 import io.longdoc.search.LongDocQaRetrieverBuilder;
 import io.longdoc.search.QaAnswersQueryBuilder;
 import io.longdoc.search.QaServices;
+import io.longdoc.search.QaStats;
+import io.longdoc.search.QueryPhaseReadsListener;
 import io.longdoc.template.ComponentTemplateInstaller;
 import io.longdoc.template.LongdocMappings;
 
@@ -29,6 +31,7 @@ import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.env.Environment;
+import org.elasticsearch.index.IndexModule;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
@@ -61,9 +64,12 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
     private ModelRegistry registry;
     private SummaryModels summaryModels;
     private volatile QaServices qaServices;
+    private final QaStats qaStats = new QaStats();
+    private final QueryPhaseReadsListener queryPhaseReads;
 
     public LongDocPlugin(Settings settings) {
         this.settings = settings;
+        this.queryPhaseReads = new QueryPhaseReadsListener(LongDocSettings.QA_REUSE_READS.get(settings));
     }
 
     @Override
@@ -108,9 +114,11 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
             threadPool::generic, // as _load: a load must not queue behind a bulk's documents on longdoc_inference
             LongDocSettings.QA_MAX_CANDIDATES.get(settings),
             LongDocSettings.QA_SPAN_TOKEN_BUDGET.get(settings),
-            LongDocSettings.QA_MODEL_LOAD_WAIT.get(settings)
+            LongDocSettings.QA_MODEL_LOAD_WAIT.get(settings),
+            qaStats
         );
-        return List.of(models, summaryModels, preloader(models)); // the model actions get the first two by injection
+        services.clusterService().getClusterSettings().addSettingsUpdateConsumer(LongDocSettings.QA_REUSE_READS, queryPhaseReads::setEnabled);
+        return List.of(models, summaryModels, qaStats, preloader(models)); // the model actions get the first three by injection
     }
 
     /** Started with the node's other components; the loads run on the generic pool, as {@code _load}. */
@@ -161,7 +169,13 @@ public class LongDocPlugin extends Plugin implements IngestPlugin, CompatActionP
 
     @Override
     public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
-        return List.of(new AnswersFetchSubPhase());
+        return List.of(new AnswersFetchSubPhase(qaStats));
+    }
+
+    /** Every shard hands its {@code long_doc_qa} reads from its query phase to its fetch phase (see QueryPhaseReads). */
+    @Override
+    public void onIndexModule(IndexModule indexModule) {
+        indexModule.addSearchOperationListener(queryPhaseReads);
     }
 
     /** Search parsers exist before components; they reach the registry through this once the node has started. */

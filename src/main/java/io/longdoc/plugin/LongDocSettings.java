@@ -162,6 +162,18 @@ public final class LongDocSettings {
         Setting.Property.NodeScope
     );
 
+    /**
+     * Whether the answers fetch phase of a search of several shards reuses the reads its query phase made of the
+     * returned hits (carried in the shard's reader context) instead of loading and reading them again. Dynamic; off
+     * only to compare with the old path (the answers are the same, each returned hit is read twice).
+     */
+    public static final Setting<Boolean> QA_REUSE_READS = Setting.boolSetting(
+        "longdoc.qa.reuse_reads",
+        true,
+        Setting.Property.NodeScope,
+        Setting.Property.Dynamic
+    );
+
     /** The thread pool inference runs on; size and queue_size are settings under {@code thread_pool.longdoc_inference}. */
     public static final String INFERENCE_THREAD_POOL = "longdoc_inference";
 
@@ -193,6 +205,7 @@ public final class LongDocSettings {
             QA_MAX_CANDIDATES,
             QA_SPAN_TOKEN_BUDGET,
             QA_MODEL_LOAD_WAIT,
+            QA_REUSE_READS,
             INFERENCE_MEMORY_BUDGET,
             INSTALL_TEMPLATES,
             AUTO_INT8

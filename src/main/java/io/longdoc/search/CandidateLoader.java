@@ -10,7 +10,9 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.util.BytesRef;
 import org.elasticsearch.common.io.stream.ByteArrayStreamInput;
+import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.lookup.Source;
+import org.elasticsearch.search.lookup.SourceFilter;
 import org.elasticsearch.search.lookup.SourceProvider;
 
 import java.io.IOException;
@@ -33,15 +35,24 @@ final class CandidateLoader {
     private final String field;
     private final String sectionVectorsField;
     private final SourceProvider sources;
+    private final QaStats stats;
 
-    CandidateLoader(String field, String sectionVectorsField, SourceProvider sources) {
+    CandidateLoader(String field, String sectionVectorsField, SourceProvider sources, QaStats stats) {
         this.field = field;
         this.sectionVectorsField = sectionVectorsField;
         this.sources = sources;
+        this.stats = stats;
+    }
+
+    /** The loader of a request's candidates on one shard: their text field from {@code _source}, nothing else. */
+    static CandidateLoader of(QaRequest request, SearchExecutionContext context, QaStats stats) {
+        SourceProvider sources = context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null));
+        return new CandidateLoader(request.field(), request.sectionVectorsField(), sources, stats);
     }
 
     /** Loads the documents {@code docs} (top-level doc ids, in any order); results follow the order of {@code docs}. */
     List<Loaded> load(List<LeafReaderContext> leaves, int[] docs) throws IOException {
+        stats.candidatesRead(docs.length);
         Integer[] byDoc = new Integer[docs.length];
         for (int i = 0; i < docs.length; i++) {
             byDoc[i] = i;
@@ -63,7 +74,7 @@ final class CandidateLoader {
         return List.of(loaded);
     }
 
-    Loaded load(LeafReaderContext leaf, int doc, BinaryDocValues values) throws IOException {
+    private Loaded load(LeafReaderContext leaf, int doc, BinaryDocValues values) throws IOException {
         List<StoredSection> sections = List.of();
         if (values.advanceExact(doc)) { // callers pass each leaf's docs in increasing order
             sections = decode(values.binaryValue());
@@ -73,6 +84,7 @@ final class CandidateLoader {
 
     /** Loads one hit in the fetch phase, whose source Elasticsearch has already loaded. */
     Loaded loadOne(LeafReaderContext leaf, int doc, Source source) throws IOException {
+        stats.candidatesRead(1);
         BinaryDocValues values = DocValues.getBinary(leaf.reader(), sectionVectorsField);
         List<StoredSection> sections = values.advanceExact(doc) ? decode(values.binaryValue()) : List.of();
         return new Loaded(text(source), sections);

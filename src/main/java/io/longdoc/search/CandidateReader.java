@@ -30,6 +30,10 @@ final class CandidateReader {
         this.terms = QuestionTerms.of(request.questionText());
     }
 
+    QaRequest request() {
+        return request;
+    }
+
     /**
      * What the reader made of one candidate: its score in [0, 1] (NaN: not read, budget), and for the late-interaction
      * reader its section match (null for the span reader). Kept for {@code explain} and for the answers fetch phase,

@@ -31,8 +31,8 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
     private final QaScoring scoring;
     private final CandidateLoader loader;
     private final CandidateReader reader;
-    /** The reads of the last rewrite, by top-level doc id: for explain and the answers fetch phase. */
-    private final Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The reads of the last rewrite: for explain and the answers fetch phase. */
+    private final HitReads hitReads = new HitReads();
 
     LongDocQaQuery(QaRequest request, List<Query> firstStages, int firstStageSize, int candidates, QaScoring scoring,
                    CandidateLoader loader, CandidateReader reader) {
@@ -73,20 +73,19 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
             double readerScore = rank < read ? reads.get(rank).score() : Double.NaN;
             scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) scoring.score(rank, readerScore));
             if (rank < read) {
-                signals.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score));
+                hitReads.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score));
             }
         }
         String stage = firstStages.size() == 1 ? firstStages.get(0).getClass().getSimpleName() : "kNN and BM25 fused by reciprocal rank, k = " + RANK_CONSTANT;
         return new ExplainedDocsQuery(new KnnScoreDocQuery(scored, searcher.getIndexReader()), doc -> {
-            QaSignals hit = signals.get(doc);
+            QaSignals hit = hitReads.get(doc);
             return hit == null ? null : hit.explain(scoring, stage);
         });
     }
 
-    /** What the reader made of a hit of this shard's window (top-level doc id); null when it was not read here. */
     @Override
-    public QaSignals signals(int doc) {
-        return signals.get(doc);
+    public HitReads reads() {
+        return hitReads;
     }
 
     /** The first stage's hits, best first: one query's top hits, or two fused by reciprocal rank. */

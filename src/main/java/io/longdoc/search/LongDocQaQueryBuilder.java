@@ -12,7 +12,6 @@ import org.elasticsearch.index.query.MatchQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.lookup.SourceFilter;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
@@ -197,11 +196,7 @@ public final class LongDocQaQueryBuilder extends CompatQueryBuilder<LongDocQaQue
                 stages.add(new MatchQueryBuilder(request.field(), request.questionText()).toQuery(context));
             }
         }
-        CandidateLoader loader = new CandidateLoader(
-            request.field(),
-            request.sectionVectorsField(),
-            context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null))
-        );
+        CandidateLoader loader = CandidateLoader.of(request, context, services.get().stats());
         return new LongDocQaQuery(request, stages, firstStageSize, candidates, scoring, loader, new CandidateReader(request, services.get()));
     }
 

@@ -27,8 +27,8 @@ final class LongDocQaRescorer implements Rescorer {
         final QaScoring scoring;
         final CandidateLoader loader;
         final CandidateReader reader;
-        /** The window's reads by top-level doc id: for explain and the answers fetch phase. */
-        final java.util.Map<Integer, QaSignals> signals = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The window's reads: for explain and the answers fetch phase. */
+        final HitReads reads = new HitReads();
 
         Context(int windowSize, QaRequest request, QaScoring scoring, CandidateLoader loader, CandidateReader reader) {
             super(windowSize, INSTANCE);
@@ -49,8 +49,8 @@ final class LongDocQaRescorer implements Rescorer {
         }
 
         @Override
-        public QaSignals signals(int doc) {
-            return signals.get(doc);
+        public HitReads reads() {
+            return reads;
         }
     }
 
@@ -70,7 +70,7 @@ final class LongDocQaRescorer implements Rescorer {
             read.add(hits[i].doc);
             readerScores[i] = reads.get(i).score();
             double score = context.scoring.score(i, readerScores[i]);
-            context.signals.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score));
+            context.reads.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score));
         }
         context.setRescoredDocs(read);
         return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoring));
@@ -94,7 +94,7 @@ final class LongDocQaRescorer implements Rescorer {
     public Explanation explain(int topLevelDocId, IndexSearcher searcher, RescoreContext rescoreContext, Explanation sourceExplanation) {
         boolean read = rescoreContext.isRescored(topLevelDocId);
         Context context = (Context) rescoreContext;
-        QaSignals signals = context.signals.get(topLevelDocId);
+        QaSignals signals = context.reads.get(topLevelDocId);
         if (signals == null && read) {
             // the fetch phase of a multi-shard search runs in a new context: read this hit again, alone (its lexical
             // share then takes IDF over its own sections, and its first-stage rank is not known here)

@@ -8,7 +8,6 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.search.lookup.SourceFilter;
 import org.elasticsearch.search.rescore.RescoreContext;
 import org.elasticsearch.search.rescore.RescorerBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -130,11 +129,7 @@ public final class LongDocQaRescorerBuilder extends RescorerBuilder<LongDocQaRes
         if (request.reader() == ReaderKind.LATE_INTERACTION) {
             QaFields.checkSectionVectors(context, NAME, request.sectionVectorsField());
         }
-        CandidateLoader loader = new CandidateLoader(
-            request.field(),
-            request.sectionVectorsField(),
-            context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null))
-        );
+        CandidateLoader loader = CandidateLoader.of(request, context, services.get().stats());
         return new LongDocQaRescorer.Context(windowSize, request, scoring, loader, new CandidateReader(request, services.get()));
     }
 

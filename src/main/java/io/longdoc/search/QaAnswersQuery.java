@@ -20,6 +20,7 @@ final class QaAnswersQuery extends Query implements AnswerSource {
     private final Query in;
     private final CandidateLoader loader;
     private final CandidateReader reader;
+    private final HitReads reads = new HitReads();
 
     QaAnswersQuery(Query in, CandidateLoader loader, CandidateReader reader) {
         this.in = Objects.requireNonNull(in);
@@ -37,10 +38,10 @@ final class QaAnswersQuery extends Query implements AnswerSource {
         return reader;
     }
 
-    /** The retriever read its window in another search context: nothing here to reuse. */
+    /** The retriever read its window in another search (its child's): only what that search's query phase carried. */
     @Override
-    public QaSignals signals(int doc) {
-        return null;
+    public HitReads reads() {
+        return reads;
     }
 
     @Override

@@ -10,7 +10,6 @@ import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.lookup.SourceFilter;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 
@@ -73,11 +72,7 @@ public final class QaAnswersQueryBuilder extends CompatQueryBuilder<QaAnswersQue
 
     @Override
     protected Query toLuceneQuery(SearchExecutionContext context) throws IOException {
-        CandidateLoader loader = new CandidateLoader(
-            request.field(),
-            request.sectionVectorsField(),
-            context.createSourceProvider(new SourceFilter(new String[] { request.field() }, null))
-        );
+        CandidateLoader loader = CandidateLoader.of(request, context, services.get().stats());
         return new QaAnswersQuery(in.toQuery(context), loader, new CandidateReader(request, services.get()));
     }
 

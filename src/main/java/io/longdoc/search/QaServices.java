@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * a shard finds unloaded is loaded on (never the search thread), and the node's limits.
  * Query and rescorer builders are made by parsers Elasticsearch registers before components exist, so they reach
  * these through a supplier the plugin fills in {@code createComponents}. {@code modelLoadWait}: how long a shard waits
- * for that load.
+ * for that load. {@code stats}: the node's {@code long_doc_qa} counters.
  */
 public record QaServices(
     ModelRegistry registry,
@@ -19,5 +19,6 @@ public record QaServices(
     Supplier<ExecutorService> loadExecutor,
     int maxCandidates,
     int spanTokenBudget,
-    TimeValue modelLoadWait
+    TimeValue modelLoadWait,
+    QaStats stats
 ) {}

@@ -116,7 +116,7 @@ class ModelPreloaderTests {
             assertEquals(ModelRegistry.LoadState.NOT_LOADED, registry.loadStatus("bad-spec").state(), "never asked for");
 
             var views = registry.list().stream().map(e -> GetModelsAction.ModelView.of(e, registry)).toList();
-            String json = Strings.toString(new GetModelsAction.Response("mini", registry.runtimeStatus(), views));
+            String json = Strings.toString(new GetModelsAction.Response("mini", registry.runtimeStatus(), views, new io.longdoc.search.QaStats()));
             assertTrue(json.contains("\"loaded\":false,\"state\":\"failed\",\"failure_reason\":\"model [corrupt] could not be loaded"), json);
             assertTrue(json.contains("\"loaded\":true,\"state\":\"loaded\","), json);
         }

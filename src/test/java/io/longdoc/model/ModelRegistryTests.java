@@ -221,7 +221,7 @@ class ModelRegistryTests {
             var views = both.list().stream()
                 .map(e -> io.longdoc.action.GetModelsAction.ModelView.of(e, both))
                 .toList();
-            String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views));
+            String json = org.elasticsearch.common.Strings.toString(new io.longdoc.action.GetModelsAction.Response("mini-none", both.runtimeStatus(), views, new io.longdoc.search.QaStats()));
             assertTrue(json.contains("\"id\":\"mini-int8\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\"int8\""), json);
             assertTrue(json.contains("\"max_tokens\":2048,\"precision\":\"fp32\""), json);
             assertTrue(json.contains("\"id\":\"mini-auto\",\"location\":\"plugin\",\"type\":\"embedding\",\"architecture\":\"bert\",\"dims\":384,\"pooling\":\"mean\",\"normalize\":true,\"max_tokens\":2048,\"precision\":\""

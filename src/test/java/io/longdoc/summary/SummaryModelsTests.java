@@ -185,7 +185,7 @@ class SummaryModelsTests {
 
             var entry = registry.list().stream().filter(e -> e.id().equals("led")).findFirst().orElseThrow();
             var view = GetModelsAction.ModelView.summary(entry, models.view("led"));
-            String json = Strings.toString(new GetModelsAction.Response("led", registry.runtimeStatus(), List.of(view)));
+            String json = Strings.toString(new GetModelsAction.Response("led", registry.runtimeStatus(), List.of(view), new io.longdoc.search.QaStats()));
             assertTrue(json.contains("\"id\":\"led\",\"location\":\"config\",\"type\":\"summary\",\"architecture\":\"led\",\"d_model\":32,"), json);
             assertTrue(json.contains("\"attention_window\":[4,8],\"max_tokens\":96"), json);
             assertTrue(json.contains("\"loaded\":true,\"state\":\"loaded\",\"attention\":{\"kernel\":\"fused\"}"), json);

@@ -44,8 +44,8 @@ final class BulkIngestStep {
 
     private BulkIngestStep() {}
 
-    static Result run(JsonRest es, String model, List<LongDocuments.Document> documents, int bulkSize) {
-        SpeedIndex.create(es, model);
+    static Result run(JsonRest es, String model, List<LongDocuments.Document> documents, int bulkSize, int shards) {
+        SpeedIndex.create(es, model, shards);
         progress("ingest: first document through _simulate (loads " + model + ", compiles its graph)");
         long start = System.nanoTime();
         ObjectNode simulate = JsonRest.object();

@@ -28,7 +28,7 @@ final class EsSteps {
      * @param workDir where the node is unzipped (its logs are kept beside it, in {@code speed-logs/})
      */
     record Setup(Path distribution, Path pluginZip, Path workDir, String heap, String model, List<GemmPrecision> precisions, Path tokenizer, Path corpus,
-                 int documents, int documentTokens, int bulkSize, int candidates, int qaWarmup, int qaQueries) {}
+                 int documents, int documentTokens, int bulkSize, int candidates, int qaWarmup, int qaQueries, int shards, boolean compareReuse) {}
 
     /** One ingest per precision (fp32 last: the latency step queries what was ingested last, the bundled model as shipped). */
     record Results(StepResult<List<BulkIngestStep.Result>> ingest, StepResult<QaLatencyStep.Result> qa) {
@@ -89,7 +89,7 @@ final class EsSteps {
             try {
                 List<BulkIngestStep.Result> runs = new ArrayList<>();
                 for (GemmPrecision precision : ingestOrder(setup.precisions())) {
-                    runs.add(BulkIngestStep.run(es, modelFor(setup.model(), precision), documents, setup.bulkSize()));
+                    runs.add(BulkIngestStep.run(es, modelFor(setup.model(), precision), documents, setup.bulkSize(), setup.shards()));
                 }
                 ingest = StepResult.measured(runs);
             } catch (RuntimeException | AssertionError e) {
@@ -98,7 +98,7 @@ final class EsSteps {
             }
             StepResult<QaLatencyStep.Result> qa;
             try {
-                qa = QaLatencyStep.run(es, setup.candidates(), setup.qaWarmup(), setup.qaQueries());
+                qa = QaLatencyStep.run(es, setup.candidates(), setup.qaWarmup(), setup.qaQueries(), setup.shards(), setup.compareReuse());
             } catch (RuntimeException | AssertionError e) {
                 progress("qa failed: " + e.getMessage());
                 qa = StepResult.failed(e);

@@ -33,15 +33,23 @@ final class QaLatencyStep {
     static final int SIZE = 3;
 
     /**
-     * @param hits hits of the first answer: a query that finds nothing would be fast for the wrong reason
-     * @param firstStageP50Ms the first stage alone (a BM25 {@code match} on the same field, same questions), for scale
+     * @param shards            the index's primaries
+     * @param readsPerQuestion  candidates the node loaded for the reader per timed question ({@code GET _longdoc/models}
+     *                          {@code long_doc_qa.candidate_reads}); NaN from a node that does not count them
+     * @param hits              hits of the first answer: a query that finds nothing would be fast for the wrong reason
+     * @param firstStageP50Ms   the first stage alone (a BM25 {@code match} on the same field, same questions), for scale
+     * @param withoutReuse      with {@code --qa-compare-reuse}: the same questions, alternating with the timed ones, with
+     *                          {@code longdoc.qa.reuse_reads: false} (the fetch phase reads each returned hit again); else null
      */
     record Result(int candidates, int queries, double p50Ms, double p95Ms, double tookP50Ms, int hits, double firstStageP50Ms,
-                  double firstStageP95Ms) {}
+                  double firstStageP95Ms, int shards, double readsPerQuestion, Timing withoutReuse) {}
+
+    /** One way of answering, timed over the questions. */
+    record Timing(double p50Ms, double p95Ms, double tookP50Ms, double readsPerQuestion) {}
 
     private QaLatencyStep() {}
 
-    static StepResult<Result> run(JsonRest es, int candidates, int warmup, int queries) {
+    static StepResult<Result> run(JsonRest es, int candidates, int warmup, int queries, int shards, boolean compareReuse) {
         JsonRest.Reply first = search(es, QUESTIONS.get(0), candidates);
         if (queryMissing(first)) {
             progress("qa: the node answers 400 " + UNKNOWN_QUERY);
@@ -51,13 +59,32 @@ final class QaLatencyStep {
         for (int i = 1; i < warmup; i++) {
             search(es, QUESTIONS.get(i % QUESTIONS.size()), candidates).assertSuccess();
         }
-        double[] ms = new double[queries];
-        double[] took = new double[queries];
-        for (int i = 0; i < queries; i++) {
-            long start = System.nanoTime();
-            JsonRest.Reply reply = search(es, QUESTIONS.get(i % QUESTIONS.size()), candidates).assertSuccess();
-            ms[i] = (System.nanoTime() - start) / 1e6;
-            took[i] = reply.at("/took").asDouble();
+        Timing with;
+        Timing without = null;
+        if (compareReuse) {
+            // alternate, one question each way and the order swapped every question, so drift and load fall on both
+            Timed reuse = new Timed(queries);
+            Timed again = new Timed(queries);
+            for (int i = 0; i < warmup; i++) {
+                setReuseReads(es, false);
+                search(es, QUESTIONS.get(i % QUESTIONS.size()), candidates).assertSuccess();
+                setReuseReads(es, null);
+            }
+            for (int i = 0; i < queries; i++) {
+                for (boolean reuseFirst : new boolean[] { i % 2 == 0, i % 2 != 0 }) {
+                    setReuseReads(es, reuseFirst ? null : false);
+                    (reuseFirst ? reuse : again).time(es, i, candidates);
+                }
+            }
+            setReuseReads(es, null);
+            with = reuse.timing();
+            without = again.timing();
+        } else {
+            Timed timed = new Timed(queries);
+            for (int i = 0; i < queries; i++) {
+                timed.time(es, i, candidates);
+            }
+            with = timed.timing();
         }
         double[] firstStage = new double[queries];
         for (int i = 0; i < queries; i++) {
@@ -68,11 +95,46 @@ final class QaLatencyStep {
             es.post("/" + SpeedIndex.INDEX + "/_search", match).assertSuccess();
             firstStage[i] = (System.nanoTime() - start) / 1e6;
         }
-        Result result = new Result(candidates, queries, Stats.percentile(ms, 50), Stats.percentile(ms, 95), Stats.percentile(took, 50),
-            first.at("/hits/hits").size(), Stats.percentile(firstStage, 50), Stats.percentile(firstStage, 95));
-        progress(String.format(Locale.ROOT, "qa: %d questions, %d candidates: p50 %.0f ms, p95 %.0f ms (took p50 %.0f ms), %d hits; BM25 alone p50 %.0f ms",
-            queries, candidates, result.p50Ms(), result.p95Ms(), result.tookP50Ms(), result.hits(), result.firstStageP50Ms()));
+        Result result = new Result(candidates, queries, with.p50Ms(), with.p95Ms(), with.tookP50Ms(), first.at("/hits/hits").size(),
+            Stats.percentile(firstStage, 50), Stats.percentile(firstStage, 95), shards, with.readsPerQuestion(), without);
+        progress(String.format(Locale.ROOT, "qa: %d questions, %d candidates, %d shards: p50 %.0f ms, p95 %.0f ms (took p50 %.0f ms), %.1f candidate reads "
+            + "per question, %d hits; BM25 alone p50 %.0f ms", queries, candidates, shards, result.p50Ms(), result.p95Ms(), result.tookP50Ms(),
+            result.readsPerQuestion(), result.hits(), result.firstStageP50Ms()));
+        if (without != null) {
+            progress(String.format(Locale.ROOT, "qa: the same with longdoc.qa.reuse_reads false: p50 %.0f ms, p95 %.0f ms (took p50 %.0f ms), %.1f candidate reads "
+                + "per question", without.p50Ms(), without.p95Ms(), without.tookP50Ms(), without.readsPerQuestion()));
+        }
         return StepResult.measured(result);
+    }
+
+    /** Client-side latency, the node's {@code took}, and the node's candidate reads of each timed question. */
+    private static final class Timed {
+        private final double[] ms;
+        private final double[] took;
+        private double reads;
+        private boolean counted = true;
+        private int n;
+
+        Timed(int queries) {
+            ms = new double[queries];
+            took = new double[queries];
+        }
+
+        void time(JsonRest es, int question, int candidates) {
+            long readsBefore = candidateReads(es);
+            long start = System.nanoTime();
+            JsonRest.Reply reply = search(es, QUESTIONS.get(question % QUESTIONS.size()), candidates).assertSuccess();
+            ms[n] = (System.nanoTime() - start) / 1e6;
+            took[n] = reply.at("/took").asDouble();
+            long readsAfter = candidateReads(es);
+            counted &= readsBefore >= 0 && readsAfter >= 0;
+            reads += readsAfter - readsBefore;
+            n++;
+        }
+
+        Timing timing() {
+            return new Timing(Stats.percentile(ms, 50), Stats.percentile(ms, 95), Stats.percentile(took, 50), counted ? reads / n : Double.NaN);
+        }
     }
 
     /** A 400 whose error is the parser not knowing the query: the plugin in this node predates it. */
@@ -88,6 +150,22 @@ final class QaLatencyStep {
             .put("field", SpeedIndex.FIELD)
             .put("candidates", candidates);
         return body;
+    }
+
+    /** This node's {@code long_doc_qa.candidate_reads}; -1 from a build that does not count them. */
+    static long candidateReads(JsonRest es) {
+        return es.get("/_longdoc/models").assertSuccess().at("/long_doc_qa/candidate_reads").asLong(-1);
+    }
+
+    /** {@code longdoc.qa.reuse_reads}; null resets it to the node's default (true). */
+    static void setReuseReads(JsonRest es, Boolean reuse) {
+        ObjectNode settings = JsonRest.object();
+        if (reuse == null) {
+            settings.putObject("persistent").putNull("longdoc.qa.reuse_reads");
+        } else {
+            settings.putObject("persistent").put("longdoc.qa.reuse_reads", reuse);
+        }
+        es.put("/_cluster/settings", settings).assertSuccess();
     }
 
     private static JsonRest.Reply search(JsonRest es, String question, int candidates) {

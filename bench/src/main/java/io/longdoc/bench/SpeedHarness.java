@@ -52,7 +52,7 @@ public final class SpeedHarness {
         EsSteps.Results es = s.runs("es")
             ? EsSteps.run(new EsSteps.Setup(s.esDistribution(), s.pluginZip(), s.esWorkDir().toAbsolutePath(), s.esHeap(), s.model(), s.precisions(),
                 s.modelDir().resolve(s.model() + "-tokenizer.json"), s.corpus(), s.esDocs(), s.esDocTokens(), s.esBulkSize(), s.qaCandidates(),
-                s.qaWarmup(), s.qaQueries()))
+                s.qaWarmup(), s.qaQueries(), s.esShards(), s.qaCompareReuse()))
             : EsSteps.Results.both(StepResult.skipped("--skip es"));
         reportUnmeasured("bulk ingest", es.ingest());
         reportUnmeasured("long_doc_qa latency", es.qa());

@@ -16,7 +16,8 @@ final class SpeedIndex {
 
     private SpeedIndex() {}
 
-    static void create(JsonRest es, String model) {
+    /** @param shards the index's primaries: 1 by default, so that earlier tables stay comparable */
+    static void create(JsonRest es, String model, int shards) {
         ObjectNode processor = JsonRest.object();
         processor.putObject("long_doc")
             .put("field", FIELD)
@@ -30,7 +31,7 @@ final class SpeedIndex {
         es.delete("/" + INDEX);
         es.put("/" + INDEX, JsonRest.json("""
             {
-              "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1"},
+              "settings": {"number_of_shards": %d, "number_of_replicas": 0, "refresh_interval": "-1"},
               "mappings": {
                 "properties": {
                   "body": {"type": "text"},
@@ -51,7 +52,7 @@ final class SpeedIndex {
                 }
               }
             }
-            """)).assertSuccess();
+            """.formatted(shards))).assertSuccess();
     }
 
     static ObjectNode source(LongDocuments.Document document) {

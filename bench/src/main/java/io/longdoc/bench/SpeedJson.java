@@ -49,11 +49,20 @@ final class SpeedJson {
             }
         }));
         root.set("es_qa", step(results.es().qa(), (node, qa) -> {
+            node.put("shards", qa.shards());
             node.put("candidates", qa.candidates());
             node.put("queries", qa.queries());
             number(node, "p50_ms", qa.p50Ms());
             number(node, "p95_ms", qa.p95Ms());
             number(node, "took_p50_ms", qa.tookP50Ms());
+            number(node, "candidate_reads_per_question", qa.readsPerQuestion());
+            if (qa.withoutReuse() != null) {
+                ObjectNode without = node.putObject("without_reuse_reads");
+                number(without, "p50_ms", qa.withoutReuse().p50Ms());
+                number(without, "p95_ms", qa.withoutReuse().p95Ms());
+                number(without, "took_p50_ms", qa.withoutReuse().tookP50Ms());
+                number(without, "candidate_reads_per_question", qa.withoutReuse().readsPerQuestion());
+            }
             node.put("hits", qa.hits());
             node.put("size", QaLatencyStep.SIZE);
             number(node, "first_stage_bm25_p50_ms", qa.firstStageP50Ms());
@@ -175,6 +184,8 @@ final class SpeedJson {
         node.put("es_bulk_size", s.esBulkSize());
         node.put("qa_candidates", s.qaCandidates());
         node.put("qa_queries", s.qaQueries());
+        node.put("es_shards", s.esShards());
+        node.put("qa_compare_reuse", s.qaCompareReuse());
         return node;
     }
 

@@ -141,13 +141,28 @@ final class SpeedMarkdown {
         }
         QaLatencyStep.Result r = results.es().qa().value();
         md.append(String.format(Locale.ROOT, "`POST %s/_search` with `long_doc_qa` (%d candidates, size %d: each returned hit gets its answer) over the "
-            + "ingested documents, %d questions after %d warm-up, measured at the client (sent to answer read); `took` is the node's own figure. "
+            + "ingested documents, %d questions after %d warm-up, measured at the client (sent to answer read); `took` is the node's own figure; "
+            + "candidate reads: documents the node loaded for the reader per question (`GET _longdoc/models` `long_doc_qa.candidate_reads`). "
             + "Beside it, the first stage alone: a BM25 `match` on the same field with the same questions.%n%n", SpeedIndex.INDEX, r.candidates(),
             QaLatencyStep.SIZE, r.queries(), results.settings().qaWarmup()));
-        md.append("| candidates | questions | p50 ms | p95 ms | took p50 ms | hits of the first answer | BM25 alone p50 ms | BM25 alone p95 ms |\n"
-            + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f |%n%n", r.candidates(), r.queries(), r.p50Ms(), r.p95Ms(),
-            r.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms()));
+        md.append("| candidates | questions | p50 ms | p95 ms | took p50 ms | hits of the first answer | BM25 alone p50 ms | BM25 alone p95 ms "
+            + "| shards | candidate reads per question | answers fetch phase |\n"
+            + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        if (r.withoutReuse() != null) { // alternated with the row below, question by question, on the same node and index
+            QaLatencyStep.Timing w = r.withoutReuse();
+            md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %s | reads each hit again (`longdoc.qa.reuse_reads: false`) |%n",
+                r.candidates(), r.queries(), w.p50Ms(), w.p95Ms(), w.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms(), r.shards(),
+                reads(w.readsPerQuestion())));
+        }
+        String fetch = r.withoutReuse() != null ? "reuses the query phase's reads" : "the node's default";
+        md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %d | %s | %s |%n%n", r.candidates(),
+            r.queries(), r.p50Ms(), r.p95Ms(), r.tookP50Ms(), r.hits(), r.firstStageP50Ms(), r.firstStageP95Ms(), r.shards(), reads(r.readsPerQuestion()),
+            fetch));
+    }
+
+    /** Candidate reads per question; a node that does not count them (a build before the counter) gives "–". */
+    private static String reads(double perQuestion) {
+        return Double.isFinite(perQuestion) ? String.format(Locale.ROOT, "%.1f", perQuestion) : "–";
     }
 
     static String lengthsOf(int[] lengths) {

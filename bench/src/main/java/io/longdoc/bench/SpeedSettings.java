@@ -38,6 +38,8 @@ record SpeedSettings(
     int qaCandidates,
     int qaWarmup,
     int qaQueries,
+    int esShards,
+    boolean qaCompareReuse,
     List<GemmPrecision> precisions,
     boolean interleave
 ) {
@@ -49,7 +51,7 @@ record SpeedSettings(
         Map<String, String> o = BenchCli.options(args);
         Set<String> known = Set.of("out", "model", "model-dir", "corpus", "lengths", "runs", "warmup", "threads", "window", "ops-library", "max-dense-gb",
             "max-run-seconds", "skip", "plugin-zip", "es-distribution", "es-work", "es-heap", "es-docs", "es-doc-tokens", "es-bulk-size", "qa-candidates",
-            "qa-warmup", "qa-queries", "precisions", "interleave");
+            "qa-warmup", "qa-queries", "es-shards", "qa-compare-reuse", "precisions", "interleave");
         for (String key : o.keySet()) {
             if (known.contains(key) == false) {
                 throw new IllegalArgumentException("unknown option [--" + key + "]; known: " + new TreeSet<>(known));
@@ -90,6 +92,8 @@ record SpeedSettings(
             Integer.parseInt(o.getOrDefault("qa-candidates", "10")),
             Integer.parseInt(o.getOrDefault("qa-warmup", "3")),
             Integer.parseInt(o.getOrDefault("qa-queries", "20")),
+            Integer.parseInt(o.getOrDefault("es-shards", "1")),
+            Boolean.parseBoolean(o.getOrDefault("qa-compare-reuse", "false")),
             Arrays.stream(o.getOrDefault("precisions", "fp32,int8").split(",")).map(String::trim).map(GemmPrecision::fromLabel).distinct().sorted().toList(),
             Boolean.parseBoolean(o.getOrDefault("interleave", "false"))
         );
@@ -104,8 +108,8 @@ record SpeedSettings(
         if (runs < 1 || warmup < 0 || threads < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "--runs must be ≥ 1, --warmup ≥ 0, --threads ≥ 1; got %d, %d, %d", runs, warmup, threads));
         }
-        if (esDocs < 1 || esDocTokens < 3 || esBulkSize < 1 || qaCandidates < 1 || qaQueries < 1 || qaWarmup < 1) {
-            throw new IllegalArgumentException("--es-docs, --es-bulk-size, --qa-candidates, --qa-queries and --qa-warmup must be ≥ 1, --es-doc-tokens ≥ 3");
+        if (esDocs < 1 || esDocTokens < 3 || esBulkSize < 1 || qaCandidates < 1 || qaQueries < 1 || qaWarmup < 1 || esShards < 1) {
+            throw new IllegalArgumentException("--es-docs, --es-shards, --es-bulk-size, --qa-candidates, --qa-queries and --qa-warmup must be ≥ 1, --es-doc-tokens ≥ 3");
         }
     }
 

@@ -43,9 +43,18 @@ class SpeedMarkdownTests {
     @Test
     void qaLatencyIsGivenAsPercentilesWithTheHitsFound() {
         EsSteps.Results es = new EsSteps.Results(SpeedFixtures.ingest("fused"),
-            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10, 12, 20)));
+            StepResult.measured(new QaLatencyStep.Result(10, 20, 2117, 3243, 2086, 10, 12, 20, 1, 10, null)));
         String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
-        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 |"), md);
+        assertTrue(md.contains("| 10 | 20 | 2117 | 3243 | 2086 | 10 | 12 | 20 | 1 | 10.0 | the node's default |"), md);
+    }
+
+    @Test
+    void theReuseComparisonIsOneRowEachWayWithTheShardsAndTheReads() {
+        EsSteps.Results es = new EsSteps.Results(SpeedFixtures.ingest("fused"),
+            StepResult.measured(new QaLatencyStep.Result(10, 20, 500, 560, 480, 3, 12, 20, 3, 30, new QaLatencyStep.Timing(520, 590, 500, 33))));
+        String md = SpeedMarkdown.write(SpeedFixtures.results(StepResult.measured(SpeedFixtures.encoderRows()), es), "speed.png");
+        assertTrue(md.contains("| 10 | 20 | 520 | 590 | 500 | 3 | 12 | 20 | 3 | 33.0 | reads each hit again (`longdoc.qa.reuse_reads: false`) |\n"
+            + "| 10 | 20 | 500 | 560 | 480 | 3 | 12 | 20 | 3 | 30.0 | reuses the query phase's reads |"), md);
     }
 
     @Test

@@ -18,7 +18,18 @@ class SpeedSettingsTests {
         assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
         assertEquals(10, s.qaCandidates());
         assertEquals(4096, s.esDocTokens());
+        assertEquals(1, s.esShards(), "one shard, as the earlier long_doc_qa tables");
+        assertFalse(s.qaCompareReuse());
         assertTrue(s.runs("es") && s.runs("encoder") && s.runs("kernel"));
+    }
+
+    @Test
+    void shardsAndTheReuseComparisonAreOptions() {
+        SpeedSettings s = SpeedSettings.parse(new String[] { "--es-shards", "3", "--qa-compare-reuse", "true" });
+        assertEquals(3, s.esShards());
+        assertTrue(s.qaCompareReuse());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> SpeedSettings.parse(new String[] { "--es-shards", "0" }));
+        assertTrue(none.getMessage().contains("--es-shards"), none.getMessage());
     }
 
     @Test

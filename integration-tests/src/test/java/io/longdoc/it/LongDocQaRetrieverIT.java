@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LongDocQaRetrieverIT {
 
     static final String INDEX = "it-qa-retriever";
+    /** The same documents over three shards: the fetch phase runs in a new search context per shard. */
+    static final String INDEX_3 = "it-qa-retriever-3";
     static final String PIPELINE = "it-qa-retriever";
     static final int DOCUMENTS = 12;
     static final int QUESTIONS = 4;
@@ -43,14 +45,16 @@ class LongDocQaRetrieverIT {
             items = InsertionTask.generate(InsertionTask.Kind.PASSKEY, fillers, tokenizer::tokenize, 1024, DOCUMENTS, 20261207L);
         }
         Fixtures.createPipeline(es, PIPELINE, Fixtures.longDoc("body", null).put("sections", true));
-        Fixtures.createQaIndex(es, INDEX, 2);
-        JsonRest.Bulk bulk = new JsonRest.Bulk();
-        for (InsertionTask.Item item : items) {
-            ObjectNode source = JsonRest.object();
-            source.put("body", item.text());
-            bulk.index(INDEX, item.id(), source);
+        for (String index : List.of(INDEX, INDEX_3)) {
+            Fixtures.createQaIndex(es, index, index.equals(INDEX) ? 2 : 3);
+            JsonRest.Bulk bulk = new JsonRest.Bulk();
+            for (InsertionTask.Item item : items) {
+                ObjectNode source = JsonRest.object();
+                source.put("body", item.text());
+                bulk.index(index, item.id(), source);
+            }
+            Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE + "&refresh=true", bulk), DOCUMENTS);
         }
-        Fixtures.assertBulkIndexedAll(es.bulk("/_bulk?pipeline=" + PIPELINE + "&refresh=true", bulk), DOCUMENTS);
     }
 
     /** {@code {"size": size, "_source": false, "retriever": {"long_doc_qa": {question, field: body, rank_window_size}}}} */
@@ -155,6 +159,89 @@ class LongDocQaRetrieverIT {
             paged.addAll(page);
         }
         assertEquals(all, paged, "pages concatenate to the window, in order, with no hit twice");
+    }
+
+    /**
+     * A search of several shards fetches in a new search context per shard. The query phase's reads of the returned
+     * hits reach it through the shard's reader context, so each candidate is read once, by its shard's query phase,
+     * and the answers are placed from those reads; with {@code longdoc.qa.reuse_reads} off the fetch phase loads and
+     * reads each returned hit again. Same answers either way, and the same as a search of each shard alone (one
+     * shard: query and fetch share their context).
+     */
+    @Test
+    void aSearchOfThreeShardsReadsEachCandidateOnce(JsonRest es) {
+        int size = 3;
+        JsonNode shards = es.get("/_cat/shards/" + INDEX_3 + "?format=json&h=shard,docs").assertSuccess().body();
+        assertEquals(3, shards.size(), "three shards: " + shards);
+        shards.forEach(shard -> assertTrue(shard.path("docs").asInt() > 0, "every shard holds documents: " + shards));
+        for (InsertionTask.Item item : items.subList(0, 2)) {
+            ObjectNode query = JsonRest.object();
+            query.put("size", size);
+            query.put("_source", false);
+            query.putObject("query").putObject("long_doc_qa").put("question", item.question()).put("field", "body").put("candidates", DOCUMENTS);
+            ObjectNode rescore = JsonRest.json("""
+                {"_source": false, "query": {"match": {"body": "pass key"}}, "rescore": {"window_size": 12, "long_doc_qa": {"field": "body"}}}
+                """).deepCopy();
+            rescore.put("size", size);
+            ((ObjectNode) rescore.at("/rescore/long_doc_qa")).put("question", item.question());
+            ObjectNode retriever = search(item.question(), DOCUMENTS, size);
+            for (ObjectNode body : List.of(query, rescore, retriever)) {
+                String what = body.has("retriever") ? "retriever" : body.has("rescore") ? "rescorer" : "query";
+                Reads reused = Reads.of(es, "/" + INDEX_3 + "/_search", body);
+                assertEquals(size, reused.hits().size(), what + ": " + reused);
+                assertEquals(DOCUMENTS, reused.candidateReads(), what + ": each document read once, by its shard's query phase (" + reused + ")");
+                assertEquals(size, reused.reusedReads(), what + ": every returned hit's answer placed from that read (" + reused + ")");
+                assertTrue(reused.hits().stream().allMatch(hit -> hit.contains("\"text\"")), what + ": every hit has its answer: " + reused);
+
+                Reads again;
+                setReuseReads(es, false);
+                try {
+                    again = Reads.of(es, "/" + INDEX_3 + "/_search", body);
+                } finally {
+                    setReuseReads(es, null);
+                }
+                assertEquals(DOCUMENTS + size, again.candidateReads(), what + ": without reuse the fetch phase reads each returned hit again (" + again + ")");
+                assertEquals(0, again.reusedReads(), what + ": " + again);
+                assertEquals(again.hits(), reused.hits(), what + ": the same hits and answers as reading them again");
+
+                if (body == retriever) {
+                    continue; // a retriever's window is the whole index's, not a shard's
+                }
+                List<String> alone = new ArrayList<>();
+                for (int shard = 0; shard < 3; shard++) {
+                    Reads one = Reads.of(es, "/" + INDEX_3 + "/_search?preference=_shards:" + shard, body);
+                    assertEquals(one.hits().size(), one.reusedReads(), what + ": one shard reuses its reads in its own context (" + one + ")");
+                    alone.addAll(one.hits());
+                }
+                for (String hit : reused.hits()) {
+                    assertTrue(alone.contains(hit), what + ": the hit and its answer as its shard alone gives them: " + hit + " in " + alone);
+                }
+            }
+        }
+    }
+
+    /** One search's page ({@code _id} and answers of each hit) and what it cost this node in candidate reads. */
+    record Reads(List<String> hits, long candidateReads, long reusedReads) {
+        static Reads of(JsonRest es, String path, ObjectNode body) {
+            JsonNode before = es.get("/_longdoc/models").assertSuccess().at("/long_doc_qa");
+            JsonNode reply = es.post(path, body).assertSuccess().body();
+            JsonNode after = es.get("/_longdoc/models").assertSuccess().at("/long_doc_qa");
+            List<String> hits = new ArrayList<>();
+            reply.at("/hits/hits").forEach(hit -> hits.add(hit.path("_id").asText() + " " + hit.at("/fields/_longdoc_answers")));
+            return new Reads(hits, after.path("candidate_reads").asLong() - before.path("candidate_reads").asLong(),
+                after.path("reused_reads").asLong() - before.path("reused_reads").asLong());
+        }
+    }
+
+    /** {@code longdoc.qa.reuse_reads} as a persistent cluster setting; null resets it to its default (true). */
+    static void setReuseReads(JsonRest es, Boolean reuse) {
+        ObjectNode settings = JsonRest.object();
+        if (reuse == null) {
+            settings.putObject("persistent").putNull("longdoc.qa.reuse_reads");
+        } else {
+            settings.putObject("persistent").put("longdoc.qa.reuse_reads", reuse);
+        }
+        es.put("/_cluster/settings", settings).assertSuccess();
     }
 
     @Test

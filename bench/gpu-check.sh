@@ -130,7 +130,9 @@ else
       kernel="NOT RUN"
     fi
   fi
-  kernel_detail="$(grep -E 'tests passed|tests failed|nvcc not found|no NVIDIA GPU|npm|FATAL|Error' "$out/kernel-check.log" | tail -n 1)"
+  # ctest's verdict when it ran, else the first error that says something (CMake's "CMake Error in X:" lines do not)
+  kernel_detail="$(grep -E 'tests passed' "$out/kernel-check.log" | tail -n 1 || true)"
+  [ -n "$kernel_detail" ] || kernel_detail="$(grep -E 'nvcc not found|no NVIDIA GPU|no GPU|npm|FATAL|[Ee]rror' "$out/kernel-check.log" | grep -v ':$' | head -n 1 | sed 's/^ *//' | cut -c1-300 || true)"
   tail -n 15 "$out/kernel-check.log"
 fi
 
@@ -150,7 +152,7 @@ else
   step "2/3 the GPU zip: mvn -Plongdoc-gpu package (bench and what it needs; log $out/maven.log)"
   # the bench module's package writes its classpath file; its -am builds onnx-ops (CUDA for sm_80/sm_90) and the zip
   if mvn -B -ntp -Plongdoc-gpu -pl bench -am package -DskipTests >"$out/maven.log" 2>&1; then
-    gpu_zip=$(ls "$root"/target/longdoc-*-gpu-cuda12.zip 2>/dev/null | head -n 1)
+    gpu_zip=$(ls -t "$root"/target/longdoc-*-gpu-cuda12.zip 2>/dev/null | head -n 1)
     if [ -n "$gpu_zip" ]; then
       zip_state=ok
       zip_detail="$(basename "$gpu_zip"), $(du -m "$gpu_zip" | cut -f1) MB"
@@ -201,14 +203,14 @@ else
   fi
 fi
 
-minutes=$(( ($(date +%s) - started + 59) / 60 ))
+elapsed=$(( $(date +%s) - started ))
 echo
 echo "| gpu-check | result | detail |"
 echo "|-----------|--------|--------|"
 echo "| 1. CUDA kernel = CPU kernel (fp32 ≤ 1e-4, fp16 ≤ 5e-3) | $kernel | ${kernel_detail:-} |"
 echo "| 2. GPU zip (mvn -Plongdoc-gpu package) | $zip_state | ${zip_detail:-} |"
 echo "| 3. model on CUDA = CPU (fp32 cosine ≥ 0.9999, fp16 ≤ 5e-3, fused op on CUDA) and timings | $model | ${model_detail:-} |"
-echo "GPU: ${gpu_name:-unknown}; ${minutes} min in all (budget 10); logs in $out"
+echo "GPU: ${gpu_name:-unknown}; $((elapsed / 60)) min $((elapsed % 60)) s in all (budget 10 min); logs in $out"
 
 steps=("$kernel" "$zip_state" "$model")
 [ "$dry_run" = true ] && steps=("$zip_state" "$model")

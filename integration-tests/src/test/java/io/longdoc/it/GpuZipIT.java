@@ -87,6 +87,11 @@ class GpuZipIT {
             }
             assertEquals(404, es.get("/docs/_doc/1").status(), "no document was indexed without its vectors");
 
+            // an explicit load says the same
+            JsonRest.Reply load = es.post("/_longdoc/models/" + MODEL + "/_load", null);
+            assertEquals(503, load.status(), load.toString());
+            assertTrue(load.errorReasons().contains("longdoc.execution_provider is [cuda] but"), load.toString());
+
             JsonNode provider = es.get("/_longdoc/models").assertSuccess().at("/runtime/execution_provider");
             assertEquals("none", provider.path("in_use").asText(), provider.toString());
             assertTrue(provider.path("error").asText().contains("did not load"), provider.toString());

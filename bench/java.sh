@@ -5,7 +5,7 @@
 # plugin zip and the bundled models' files in target/, the node distribution in target/es-distribution), then runs
 # java on the bench module's classpath (bench/target/classpath.txt, written by that package). No CUDA is compiled.
 #   JAVA_OPTS   JVM options (e.g. -Xmx8g)        LONGDOC_BUILD=0   skip the build (run what is built)
-#   MVN_OPTS    more options for that mvn (e.g. -o, -Plongdoc-gpu)
+#   MVN_OPTS    more options for that mvn (e.g. -o)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/java-home.sh

@@ -13,11 +13,15 @@ import io.longdoc.graph.SparseAttentionProbe;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The placement check of the fused op: its probe model is the op alone and a valid model, and a session that disables
@@ -45,6 +49,23 @@ class FusedOpPlacementTests {
             TestModels.opsLibrary().registerInto(options, ExecutionProvider.CPU);
             try (OrtSession session = OrtEnvironment.getEnvironment().createSession(SparseAttentionProbe.model(Precision.FP32), options)) {
                 assertEquals(4, session.getNumInputs());
+            }
+        }
+    }
+
+    @Test
+    void theProbeRunsOnceOnTwoTokensInEachPrecision() throws OrtException {
+        // what the check does after the op is placed; here on the CPU kernel (fp16 through the CUDA library's schema,
+        // ONNX Runtime casting around the float CPU kernel), so the feeds fit the probe in both precisions
+        Path cudaLibrary = Path.of(System.getProperty("tests.longdoc.ops.cuda.library", "onnx-ops/target/liblongdoc_ops_cuda.so"));
+        assumeTrue(Files.isRegularFile(cudaLibrary), "the CUDA ops library was not built (" + cudaLibrary + "): build with -Dlongdoc.cuda=ON");
+        for (Precision precision : Precision.values()) {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.registerCustomOpLibrary(cudaLibrary.toString());
+                try (OrtSession session = OrtEnvironment.getEnvironment().createSession(SparseAttentionProbe.model(precision), options)) {
+                    long[] context = FusedOpPlacement.runOnce(OrtEnvironment.getEnvironment(), session);
+                    assertArrayEquals(new long[] { 1, 2, 8 }, context, precision.toString());
+                }
             }
         }
     }

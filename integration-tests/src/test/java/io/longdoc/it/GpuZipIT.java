@@ -52,6 +52,20 @@ class GpuZipIT {
             assertEquals("cpu", provider.path("in_use").asText(), provider.toString());
             String reason = provider.path("reason").asText();
             assertTrue(reason.contains("CUDA execution provider did not load") && reason.contains("CUDA 12"), "names the missing libraries: " + reason);
+
+            // per model: where it runs, in what precision, the fused op on the CPU library of the GPU zip, and why
+            JsonNode model = es.get("/_longdoc/models/" + MODEL).assertSuccess().at("/models/0");
+            JsonNode placement = model.path("placement");
+            assertEquals("cpu", placement.path("execution_provider").asText(), placement.toString());
+            assertEquals("cpu", placement.path("device").asText(), placement.toString());
+            assertEquals("fp32", placement.path("precision").asText(), placement.toString());
+            assertEquals("cpu", placement.path("fused_op").asText(), placement.toString());
+            assertEquals("fused", model.path("attention").path("kernel").asText(), model.path("attention").toString());
+            String modelReason = placement.path("fallback_reasons").path(0).asText();
+            assertTrue(
+                modelReason.contains("longdoc.execution_provider is [auto] and models run on the CPU") && modelReason.contains("did not load"),
+                "the model says why not CUDA: " + placement
+            );
             assertTrue(node.isRunning(), "the node is up after the CUDA provider failed to load");
         }
     }
@@ -72,6 +86,11 @@ class GpuZipIT {
                 );
             }
             assertEquals(404, es.get("/docs/_doc/1").status(), "no document was indexed without its vectors");
+
+            // an explicit load says the same
+            JsonRest.Reply load = es.post("/_longdoc/models/" + MODEL + "/_load", null);
+            assertEquals(503, load.status(), load.toString());
+            assertTrue(load.errorReasons().contains("longdoc.execution_provider is [cuda] but"), load.toString());
 
             JsonNode provider = es.get("/_longdoc/models").assertSuccess().at("/runtime/execution_provider");
             assertEquals("none", provider.path("in_use").asText(), provider.toString());

@@ -160,7 +160,7 @@ class KeyFeeder {
 class Runner {
  public:
   Runner(const AttentionConfig& config, const Problem& problem, const AttentionInputs& in, const TileKernels& kernels)
-      : config_(config), p_(problem), in_(in), kernels_(kernels), scale_(1.0f / std::sqrt(static_cast<float>(problem.head_dim))) {
+      : config_(config), p_(problem), in_(in), kernels_(kernels), scale_(1.4426950408889634f / std::sqrt(static_cast<float>(problem.head_dim))) {
     if (config.pattern == Pattern::kSlidingWindow) {
       PlanSlidingWindow();
     } else {
@@ -424,8 +424,8 @@ class Runner {
       const int64_t* random = p_.reads_layout ? in_.layout + (head * (blocks - 2) + (q - 1)) * r : nullptr;
       const int count = plan::MiddleKeyBlocks(q, blocks, r, random, key_blocks);
       for (int k = 0; k < count; ++k) {
-        // A block listed m times enters the softmax m times: exp(s + log m) = m·exp(s).
-        const float bias = std::log(static_cast<float>(key_blocks[k].multiplicity));
+        // A block listed m times enters the softmax m times: 2^(s + log2 m) = m·2^s (scores are in base 2).
+        const float bias = std::log2(static_cast<float>(key_blocks[k].multiplicity));
         const int64_t key_end = plan::Min64((key_blocks[k].block + 1) * block, p_.n);
         for (int64_t j = key_blocks[k].block * block; j < key_end; ++j) {
           if (IsToken(b, j)) feeder.AddAll(Row(in_.key, b, j, head), Row(in_.value, b, j, head), bias);
@@ -448,7 +448,7 @@ class Runner {
   const Problem& p_;
   const AttentionInputs& in_;
   const TileKernels& kernels_;
-  const float scale_;
+  const float scale_;  // log2(e)/sqrt(head_dim): the tile step's softmax takes 2^x (tile_kernels.h)
   int window_columns_ = kMaxQueryTile;
   int block_columns_ = kMaxQueryTile;
   std::vector<std::vector<int64_t>> globals_;  // per batch: positions of global tokens, ascending

@@ -26,7 +26,9 @@ constexpr int kMinQueryTile = 16;      // for a handful of global queries, which
 struct QueryTileState {
   int columns = 0;        // 16, 32 or 64
   int head_dim = 0;
-  float* qt = nullptr;    // [head_dim][columns] queries, pre-scaled by 1/sqrt(head_dim), zero for unused columns
+  // [head_dim][columns] queries, pre-scaled by log2(e)/sqrt(head_dim) so that the softmax's exp is a 2^x; zero for
+  // unused columns. Scores, max and bias are all in that base-2 scale.
+  float* qt = nullptr;
   float* acc = nullptr;   // [head_dim][columns] running Σ p·v
   float* max = nullptr;   // [columns] running max score (-inf: nothing seen yet)
   float* sum = nullptr;   // [columns] running Σ p
@@ -35,7 +37,7 @@ struct QueryTileState {
 };
 
 // Up to kMaxKeyTile keys. Key r is allowed for query columns [lo, hi) minus [xlo, xhi) when `ranged`, for every
-// column otherwise; its scores get `bias` added when `biased` (log of its multiplicity; 0 mostly).
+// column otherwise; its scores get `bias` added when `biased` (log2 of its multiplicity; 0 mostly).
 struct KeyTile {
   int count = 0;
   bool ranged = false;

@@ -4,7 +4,7 @@
 // One step, for a tile of up to kMaxKeyTile keys against the query tile (columns = queries), one column chunk
 // (kVecs vectors) at a time:
 //   1. Sᵀ[k][t] = k_k · q_t        register-blocked: kRows keys × kVecs vectors of queries
-//   2. bias, masks, column max, P = exp(Sᵀ - m_new), running sum; α = exp(m_old - m_new)
+//   2. bias, masks, column max, P = 2^(Sᵀ - m_new), running sum; α = 2^(m_old - m_new) (scores carry log2(e))
 //   3. acc[c][t] = α[t]·acc[c][t] + Σ_k v_k[c]·P[k][t]      same blocking, α folded into the load
 // In a ranged tile (the ends of a sliding-window band) a chunk only visits the keys allowed somewhere in it: the
 // others are masked there (probability exactly 0), so skipping their products changes nothing.
@@ -131,19 +131,19 @@ inline void Softmax(const KeyTile& keys, const KeyRange* ranges, QueryTileState&
     const V old_max = Simd::Load(st.max + col);
     const V new_max = Simd::Max(old_max, tile_max);
     const V shift = Simd::ZeroIfNegInf(new_max);
-    const V alpha = Simd::Exp(Simd::Sub(old_max, shift));
+    const V alpha = Simd::Pow2(Simd::Sub(old_max, shift));
     V total[2] = {Simd::Zero(), Simd::Zero()};
     int k = range.first;
     for (; k + 2 <= range.end; k += 2) {
 #pragma GCC unroll 2
       for (int u = 0; u < 2; ++u) {
-        const V p = Simd::Exp(Simd::Sub(Simd::Load(s + (k + u) * columns), shift));
+        const V p = Simd::Pow2(Simd::Sub(Simd::Load(s + (k + u) * columns), shift));
         Simd::Store(s + (k + u) * columns, p);
         total[u] = Simd::Add(total[u], p);
       }
     }
     if (k < range.end) {
-      const V p = Simd::Exp(Simd::Sub(Simd::Load(s + k * columns), shift));
+      const V p = Simd::Pow2(Simd::Sub(Simd::Load(s + k * columns), shift));
       Simd::Store(s + k * columns, p);
       total[0] = Simd::Add(total[0], p);
     }

@@ -207,10 +207,13 @@ class Runner {
       dilation_[head] = plan::EffectiveExtent(config_.dilation[head], p_.n);
       tilings_[head] = plan::TileClasses(p_.n, dilation_[head], window_columns_);
     }
+    int64_t most = 0;
+    for (int64_t head = 0; head < p_.heads; ++head) most = plan::Max64(most, plan::ClassTileCount(tilings_[head]));
     for (int64_t b = 0; b < p_.batch; ++b) {
-      for (int64_t head = 0; head < p_.heads; ++head) {
-        const int64_t tiles = plan::ClassTileCount(tilings_[head]);
-        for (int64_t t = 0; t < tiles; ++t) Push(ItemKind::kWindow, b, head, t, 0);
+      for (int64_t t = 0; t < most; ++t) {
+        for (int64_t head = 0; head < p_.heads; ++head) {
+          if (t < plan::ClassTileCount(tilings_[head])) Push(ItemKind::kWindow, b, head, t, 0);
+        }
       }
     }
   }

@@ -82,7 +82,6 @@ class Scratch {
 
   KeyTile keys;
   QueryRows rows;
-  const float* ahead[3 * kMaxQueryTile];  // rows a window item will need late: see RunWindow
 
  private:
   float* buffer_ = nullptr;
@@ -91,13 +90,13 @@ class Scratch {
 
 thread_local Scratch t_scratch;
 
-// Asks for one head's slice of a row (head_dim floats, a few cache lines) ahead of its use. The rows of one head sit
-// hidden·4 bytes apart, too far for the hardware prefetchers to follow, and a work item's newest keys, its queries
-// and its output rows come from L3 or memory. A hint only: it never faults, whatever the address.
+// Asks for one head's slice of a row (head_dim floats, a few cache lines) ahead of its use: into L1 as keys are
+// collected for a step (most come from L2, the previous tiles' bands), and all of a tile's queries at once. A hint
+// only: it never faults, whatever the address.
 template <int kLocality>
 inline void Prefetch(const float* row, int64_t floats) {
   for (int64_t i = 0; i < floats; i += 64 / sizeof(float)) __builtin_prefetch(row + i, 0, kLocality);
-  __builtin_prefetch(row + floats - 1, 0, kLocality);
+  __builtin_prefetch(row + floats - 1, 0, kLocality);  // the last line, when the slice does not start on one
 }
 
 // Collects keys into tiles and folds each full tile into the query state. `expected` is at least the number of keys
@@ -110,16 +109,9 @@ class KeyFeeder {
     Reset();
   }
 
-  // Rows to prefetch into L2, one per key added: spread over the item's first steps rather than asked for at once.
-  void PrefetchAhead(const float* const* rows, int count) {
-    ahead_ = rows;
-    ahead_count_ = count;
-  }
-
   void Add(const float* key, const float* value, float bias, int lo, int hi, int xlo, int xhi) {
     Prefetch<3>(key, state_.head_dim);
     Prefetch<3>(value, state_.head_dim);
-    if (ahead_next_ < ahead_count_) Prefetch<2>(ahead_[ahead_next_++], state_.head_dim);
     const int i = tile_.count++;
     tile_.k[i] = key;
     tile_.v[i] = value;
@@ -152,9 +144,6 @@ class KeyFeeder {
   QueryTileState& state_;
   const TileKernels& kernels_;
   int64_t remaining_;
-  const float* const* ahead_ = nullptr;
-  int ahead_count_ = 0;
-  int ahead_next_ = 0;
 };
 
 class Runner {
@@ -328,19 +317,10 @@ class Runner {
     // The band: members first - w .. first + count - 1 + w of the class.
     const int64_t band_first = plan::Max64(0, first - w);
     const int64_t last = plan::Min64(members - 1, first + rows.count - 1 + w);
-    // Rows of one head sit hidden·4 bytes apart, beyond what the hardware prefetchers follow, and an item's queries,
-    // output rows and newest keys (the band's end) come from L3 or memory: ask for the queries now, for the rest
-    // while the first steps run (the band's end is used last, the output rows at the very end).
+    // All of the tile's query rows at once: the transposing loads below would wait for them one by one.
     for (int t = 0; t < rows.count; ++t) Prefetch<3>(Row(in_.query, b, rows.position[t], head), p_.head_dim);
-    int ahead = 0;
-    for (int64_t m = plan::Max64(band_first, last - st.columns + 1); m <= last; ++m) {
-      t_scratch.ahead[ahead++] = Row(in_.key, b, cls + m * d, head);
-      t_scratch.ahead[ahead++] = Row(in_.value, b, cls + m * d, head);
-    }
-    for (int t = 0; t < rows.count; ++t) t_scratch.ahead[ahead++] = Row(in_.output, b, rows.position[t], head);
     LoadQueries(in_.query, b, head, rows, st);
     KeyFeeder feeder(tile, st, kernels_, last - band_first + 1 + static_cast<int64_t>(globals_[b].size()));
-    feeder.PrefetchAhead(t_scratch.ahead, ahead);
     // The global keys go in where the band is allowed for every column, so that they do not widen the key ranges of
     // the band's two ranged ends (see tile_kernels_impl.h); at the end if the band has no such key.
     bool globals_fed = false;

@@ -100,6 +100,19 @@ std::vector<Case> FixedCases() {
   longer.first_global = true;
   longer.lengths = {2950};
   cases.push_back(longer);
+  // Global-query tiles of 16, 32 and 64 columns (fewer globals get a narrower tile), and window tiles whose last step
+  // takes the global keys beyond 64 keys (the band plus [CLS] is 577 keys).
+  for (int percent : {2, 5, 12}) {
+    Case globals = Named(std::to_string(percent) + " % globals of n 500, window 100", SlidingWindow(2, 100), 1, 500, 32, 18);
+    globals.global_fraction = percent / 100.0;
+    globals.first_global = true;
+    cases.push_back(globals);
+  }
+  Case ragged = Named("n 1500, w 256, [CLS] + globals, padding", SlidingWindow(2, 256, {1, 2}), 2, 1500, 32, 19);
+  ragged.first_global = true;
+  ragged.global_fraction = 0.004;
+  ragged.lengths = {1500, 1210};
+  cases.push_back(ragged);
   Case extreme = Named("window and dilation INT64_MAX", SlidingWindow(2, INT64_MAX, {INT64_MAX, 1}), 1, 70, 8, 16);
   extreme.first_global = true;
   cases.push_back(extreme);

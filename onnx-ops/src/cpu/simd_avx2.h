@@ -37,22 +37,22 @@ struct Simd {
     return _mm256_blendv_ps(m, Zero(), _mm256_cmp_ps(m, Set1(-__builtin_inff()), _CMP_EQ_OQ));
   }
 
-  static V Exp(V x) {
-    const V tiny = _mm256_cmp_ps(x, Set1(-87.0f), _CMP_LT_OQ);
-    x = _mm256_max_ps(_mm256_min_ps(x, Set1(88.0f)), Set1(-87.0f));
-    const V n = _mm256_round_ps(Mul(x, Set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    V r = _mm256_fnmadd_ps(n, Set1(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, Set1(-2.12194440e-4f), r);
-    V p = Set1(1.9875691500e-4f);
-    p = Fma(p, r, Set1(1.3981999507e-3f));
-    p = Fma(p, r, Set1(8.3334519073e-3f));
-    p = Fma(p, r, Set1(4.1665795894e-2f));
-    p = Fma(p, r, Set1(1.6666665459e-1f));
-    p = Fma(p, r, Set1(5.0000001201e-1f));
-    const V y = Fma(p, Mul(r, r), Add(r, Set1(1.0f)));
-    // 2^n through the exponent bits; n ∈ [-126, 127] after the clamp, so the result stays a normal float.
+  // 2^x, exactly 0 below -126 and for -inf or NaN; the same polynomial as simd_avx512.h, 2^n through the exponent
+  // bits (n ∈ [-126, 127] after the clamp, so the result stays a normal float).
+  static V Pow2(V x) {
+    const V keep = _mm256_cmp_ps(x, Set1(-126.0f), _CMP_GE_OQ);
+    x = _mm256_max_ps(_mm256_min_ps(x, Set1(127.0f)), Set1(-126.0f));
+    const V n = _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const V f = Sub(x, n);
+    V p = Set1(1.535334886284545e-4f);
+    p = Fma(p, f, Set1(1.3398875016719103e-3f));
+    p = Fma(p, f, Set1(9.618437848985195e-3f));
+    p = Fma(p, f, Set1(5.5503323674201965e-2f));
+    p = Fma(p, f, Set1(2.4022647738456726e-1f));
+    p = Fma(p, f, Set1(6.931471824645996e-1f));
+    p = Fma(p, f, Set1(1.0f));
     const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_andnot_ps(tiny, Mul(y, _mm256_castsi256_ps(bits)));
+    return _mm256_and_ps(keep, Mul(p, _mm256_castsi256_ps(bits)));
   }
 };
 

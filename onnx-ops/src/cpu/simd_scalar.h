@@ -33,7 +33,8 @@ struct Simd {
 
   static V ZeroIfNegInf(V m) { return m == -__builtin_inff() ? 0.0f : m; }
 
-  static V Exp(V x) { return x < -87.0f ? 0.0f : expf(x); }
+  // 2^x, exactly 0 below -126 and for NaN (as the vector variants).
+  static V Pow2(V x) { return x >= -126.0f ? exp2f(x) : 0.0f; }
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ class Scratch {
   // Carves a QueryTileState for the given head size out of the buffer; false if memory is short.
   bool Prepare(int head_dim, int columns, QueryTileState* state) {
     const size_t tile = static_cast<size_t>(head_dim) * kMaxQueryTile;
-    const size_t floats = 2 * tile + static_cast<size_t>(kKeyTile) * kMaxQueryTile + 3 * kMaxQueryTile;
+    const size_t floats = 2 * tile + static_cast<size_t>(kMaxKeyTile) * kMaxQueryTile + 3 * kMaxQueryTile;
     if (floats > capacity_) {
       std::free(buffer_);
       capacity_ = 0;
@@ -74,7 +74,7 @@ class Scratch {
     state->qt = buffer_;
     state->acc = state->qt + tile;
     state->scores = state->acc + tile;
-    state->max = state->scores + static_cast<size_t>(kKeyTile) * kMaxQueryTile;
+    state->max = state->scores + static_cast<size_t>(kMaxKeyTile) * kMaxQueryTile;
     state->sum = state->max + kMaxQueryTile;
     state->alpha = state->sum + kMaxQueryTile;
     return true;
@@ -90,16 +90,28 @@ class Scratch {
 
 thread_local Scratch t_scratch;
 
-// Collects keys into tiles and folds each full tile into the query state.
+// Asks for one head's slice of a row (head_dim floats, a few cache lines) ahead of its use: into L1 as keys are
+// collected for a step (most come from L2, the previous tiles' bands), and all of a tile's queries at once. A hint
+// only: it never faults, whatever the address.
+template <int kLocality>
+inline void Prefetch(const float* row, int64_t floats) {
+  for (int64_t i = 0; i < floats; i += 64 / sizeof(float)) __builtin_prefetch(row + i, 0, kLocality);
+  __builtin_prefetch(row + floats - 1, 0, kLocality);  // the last line, when the slice does not start on one
+}
+
+// Collects keys into tiles and folds each full tile into the query state. `expected` is at least the number of keys
+// the caller will add (padding makes it fewer): a tile takes up to kKeyTileSlack keys beyond kKeyTile when no more
+// than that many are still to come, rather than leaving them a step of their own.
 class KeyFeeder {
  public:
-  KeyFeeder(KeyTile& tile, QueryTileState& state, const TileKernels& kernels)
-      : tile_(tile), state_(state), kernels_(kernels) {
-    tile_.count = 0;
-    tile_.ranged = false;
+  KeyFeeder(KeyTile& tile, QueryTileState& state, const TileKernels& kernels, int64_t expected)
+      : tile_(tile), state_(state), kernels_(kernels), remaining_(expected) {
+    Reset();
   }
 
   void Add(const float* key, const float* value, float bias, int lo, int hi, int xlo, int xhi) {
+    Prefetch<3>(key, state_.head_dim);
+    Prefetch<3>(value, state_.head_dim);
     const int i = tile_.count++;
     tile_.k[i] = key;
     tile_.v[i] = value;
@@ -109,27 +121,35 @@ class KeyFeeder {
     tile_.xlo[i] = xlo;
     tile_.xhi[i] = xhi;
     if (lo > 0 || hi < state_.columns || xlo < xhi) tile_.ranged = true;
-    if (tile_.count == kKeyTile) Flush();
+    if (bias != 0.0f) tile_.biased = true;
+    --remaining_;
+    if (tile_.count == kMaxKeyTile || (tile_.count >= kKeyTile && remaining_ > kMaxKeyTile - tile_.count)) Flush();
   }
 
   void AddAll(const float* key, const float* value, float bias) { Add(key, value, bias, 0, state_.columns, 0, 0); }
 
   void Flush() {
     if (tile_.count > 0) kernels_.attend(tile_, state_);
-    tile_.count = 0;
-    tile_.ranged = false;
+    Reset();
   }
 
  private:
+  void Reset() {
+    tile_.count = 0;
+    tile_.ranged = false;
+    tile_.biased = false;
+  }
+
   KeyTile& tile_;
   QueryTileState& state_;
   const TileKernels& kernels_;
+  int64_t remaining_;
 };
 
 class Runner {
  public:
   Runner(const AttentionConfig& config, const Problem& problem, const AttentionInputs& in, const TileKernels& kernels)
-      : config_(config), p_(problem), in_(in), kernels_(kernels), scale_(1.0f / std::sqrt(static_cast<float>(problem.head_dim))) {
+      : config_(config), p_(problem), in_(in), kernels_(kernels), scale_(1.4426950408889634f / std::sqrt(static_cast<float>(problem.head_dim))) {
     if (config.pattern == Pattern::kSlidingWindow) {
       PlanSlidingWindow();
     } else {
@@ -176,10 +196,13 @@ class Runner {
       dilation_[head] = plan::EffectiveExtent(config_.dilation[head], p_.n);
       tilings_[head] = plan::TileClasses(p_.n, dilation_[head], window_columns_);
     }
+    int64_t most = 0;
+    for (int64_t head = 0; head < p_.heads; ++head) most = plan::Max64(most, plan::ClassTileCount(tilings_[head]));
     for (int64_t b = 0; b < p_.batch; ++b) {
-      for (int64_t head = 0; head < p_.heads; ++head) {
-        const int64_t tiles = plan::ClassTileCount(tilings_[head]);
-        for (int64_t t = 0; t < tiles; ++t) Push(ItemKind::kWindow, b, head, t, 0);
+      for (int64_t t = 0; t < most; ++t) {
+        for (int64_t head = 0; head < p_.heads; ++head) {
+          if (t < plan::ClassTileCount(tilings_[head])) Push(ItemKind::kWindow, b, head, t, 0);
+        }
       }
     }
   }
@@ -259,6 +282,11 @@ class Runner {
     int columns = kMaxQueryTile;
     if (item.kind == ItemKind::kWindow) columns = window_columns_;
     if (item.kind == ItemKind::kBlock) columns = block_columns_;
+    if (item.kind == ItemKind::kGlobalQueries) {
+      // Each global query reads every key: a tile no wider than the queries it holds ([CLS] alone: 16, not 64).
+      const int64_t queries = static_cast<int64_t>(globals_[item.batch].size()) - item.a;
+      columns = queries <= kMinQueryTile ? kMinQueryTile : queries <= 32 ? 32 : kMaxQueryTile;
+    }
     if (!scratch.Prepare(static_cast<int>(p_.head_dim), columns, &st)) {
       failed_.store(true, std::memory_order_relaxed);
       return;
@@ -286,32 +314,48 @@ class Runner {
       Store(b, head, rows, nullptr);
       return;
     }
-    LoadQueries(in_.query, b, head, rows, st);
-    KeyFeeder feeder(tile, st, kernels_);
     // The band: members first - w .. first + count - 1 + w of the class.
+    const int64_t band_first = plan::Max64(0, first - w);
     const int64_t last = plan::Min64(members - 1, first + rows.count - 1 + w);
-    for (int64_t m = plan::Max64(0, first - w); m <= last; ++m) {
+    // All of the tile's query rows at once: the transposing loads below would wait for them one by one.
+    for (int t = 0; t < rows.count; ++t) Prefetch<3>(Row(in_.query, b, rows.position[t], head), p_.head_dim);
+    LoadQueries(in_.query, b, head, rows, st);
+    KeyFeeder feeder(tile, st, kernels_, last - band_first + 1 + static_cast<int64_t>(globals_[b].size()));
+    // The global keys go in where the band is allowed for every column, so that they do not widen the key ranges of
+    // the band's two ranged ends (see tile_kernels_impl.h); at the end if the band has no such key.
+    bool globals_fed = false;
+    for (int64_t m = band_first; m <= last; ++m) {
       const int64_t j = cls + m * d;
       if (!IsToken(b, j)) continue;
       int lo, hi;
       plan::BandColumns(m, first, w, st.columns, &lo, &hi);
+      if (!globals_fed && lo == 0 && hi == st.columns) {
+        FeedGlobalKeys(feeder, b, head, cls, first, rows.count, st.columns);
+        globals_fed = true;
+      }
       feeder.Add(Row(in_.key, b, j, head), Row(in_.value, b, j, head), 0.0f, lo, hi, 0, 0);
     }
-    // Global keys, except for the queries whose band already holds them (a global key counts once).
+    if (!globals_fed) FeedGlobalKeys(feeder, b, head, cls, first, rows.count, st.columns);
+    feeder.Flush();
+    Store(b, head, rows, &st);
+  }
+
+  // Global keys for a window tile of class `cls` starting at member `first`, except for the queries whose band
+  // already holds them (a global key counts once).
+  void FeedGlobalKeys(KeyFeeder& feeder, int64_t b, int64_t head, int64_t cls, int64_t first, int count, int columns) const {
+    const int64_t w = window_, d = dilation_[head];
     for (int64_t g : globals_[b]) {
       int xlo = 0, xhi = 0;
       if ((g - cls) % d == 0) {
-        plan::BandColumns((g - cls) / d, first, w, st.columns, &xlo, &xhi);
+        plan::BandColumns((g - cls) / d, first, w, columns, &xlo, &xhi);
         if (xlo >= xhi) {
           xlo = xhi = 0;
-        } else if (xlo == 0 && xhi >= rows.count) {
+        } else if (xlo == 0 && xhi >= count) {
           continue;  // inside every query's band of this tile
         }
       }
-      feeder.Add(Row(in_.key, b, g, head), Row(in_.value, b, g, head), 0.0f, 0, st.columns, xlo, xhi);
+      feeder.Add(Row(in_.key, b, g, head), Row(in_.value, b, g, head), 0.0f, 0, columns, xlo, xhi);
     }
-    feeder.Flush();
-    Store(b, head, rows, &st);
   }
 
   void RunGlobalQueries(const WorkItem& item, QueryRows& rows, QueryTileState& st, KeyTile& tile) {
@@ -324,7 +368,7 @@ class Runner {
     }
     const bool projected = in_.query_global != nullptr;
     LoadQueries(projected ? in_.query_global : in_.query, b, head, rows, st);
-    KeyFeeder feeder(tile, st, kernels_);
+    KeyFeeder feeder(tile, st, kernels_, p_.n);
     FeedAllKeys(feeder, b, head, projected ? in_.key_global : in_.key, projected ? in_.value_global : in_.value);
     feeder.Flush();
     Store(b, head, rows, &st);
@@ -337,7 +381,7 @@ class Runner {
       return;
     }
     LoadQueries(in_.query, item.batch, item.head, rows, st);
-    KeyFeeder feeder(tile, st, kernels_);
+    KeyFeeder feeder(tile, st, kernels_, p_.n);
     FeedAllKeys(feeder, item.batch, item.head, in_.key, in_.value);
     feeder.Flush();
     Store(item.batch, item.head, rows, &st);
@@ -353,7 +397,8 @@ class Runner {
       return;
     }
     LoadQueries(in_.query, b, head, rows, st);
-    KeyFeeder feeder(tile, st, kernels_);
+    // Up to 5 + r blocks of keys, fewer with repeats: an upper bound is all the feeder needs.
+    KeyFeeder feeder(tile, st, kernels_, (q == 0 || q == blocks - 1) ? p_.n : (5 + config_.random_blocks) * block);
     if (q == 0 || q == blocks - 1) {
       FeedAllKeys(feeder, b, head, in_.key, in_.value);  // global query blocks
     } else {
@@ -362,8 +407,8 @@ class Runner {
       const int64_t* random = p_.reads_layout ? in_.layout + (head * (blocks - 2) + (q - 1)) * r : nullptr;
       const int count = plan::MiddleKeyBlocks(q, blocks, r, random, key_blocks);
       for (int k = 0; k < count; ++k) {
-        // A block listed m times enters the softmax m times: exp(s + log m) = m·exp(s).
-        const float bias = std::log(static_cast<float>(key_blocks[k].multiplicity));
+        // A block listed m times enters the softmax m times: 2^(s + log2 m) = m·2^s (scores are in base 2).
+        const float bias = std::log2(static_cast<float>(key_blocks[k].multiplicity));
         const int64_t key_end = plan::Min64((key_blocks[k].block + 1) * block, p_.n);
         for (int64_t j = key_blocks[k].block * block; j < key_end; ++j) {
           if (IsToken(b, j)) feeder.AddAll(Row(in_.key, b, j, head), Row(in_.value, b, j, head), bias);
@@ -386,7 +431,7 @@ class Runner {
   const Problem& p_;
   const AttentionInputs& in_;
   const TileKernels& kernels_;
-  const float scale_;
+  const float scale_;  // log2(e)/sqrt(head_dim): the tile step's softmax takes 2^x (tile_kernels.h)
   int window_columns_ = kMaxQueryTile;
   int block_columns_ = kMaxQueryTile;
   std::vector<std::vector<int64_t>> globals_;  // per batch: positions of global tokens, ascending

@@ -14,33 +14,41 @@
 namespace longdoc {
 namespace cpu {
 
-constexpr int kKeyTile = 64;           // keys folded per step
-constexpr int kMaxQueryTile = 64;      // query columns per work item (32 or 64; both multiples of every ISA's width)
+constexpr int kKeyTile = 64;           // keys folded per step, as a rule
+// A step may take this many keys more when the stream is about to end, so that a band's last few keys (the global
+// [CLS] after a 576-key band) do not cost a step of their own.
+constexpr int kKeyTileSlack = 8;
+constexpr int kMaxKeyTile = kKeyTile + kKeyTileSlack;
+constexpr int kMaxQueryTile = 64;      // query columns per work item: 16, 32 or 64 (multiples of every ISA's width)
+constexpr int kMinQueryTile = 16;      // for a handful of global queries, which read every key
 
 // Online-softmax state of one query tile; every array is 64-byte aligned.
 struct QueryTileState {
-  int columns = 0;        // 32 or 64
+  int columns = 0;        // 16, 32 or 64
   int head_dim = 0;
-  float* qt = nullptr;    // [head_dim][columns] queries, pre-scaled by 1/sqrt(head_dim), zero for unused columns
+  // [head_dim][columns] queries, pre-scaled by log2(e)/sqrt(head_dim) so that the softmax's exp is a 2^x; zero for
+  // unused columns. Scores, max and bias are all in that base-2 scale.
+  float* qt = nullptr;
   float* acc = nullptr;   // [head_dim][columns] running Σ p·v
   float* max = nullptr;   // [columns] running max score (-inf: nothing seen yet)
   float* sum = nullptr;   // [columns] running Σ p
-  float* scores = nullptr;  // [kKeyTile][columns] scratch
+  float* scores = nullptr;  // [kMaxKeyTile][columns] scratch
   float* alpha = nullptr;   // [columns] scratch
 };
 
-// Up to kKeyTile keys. Key r is allowed for query columns [lo, hi) minus [xlo, xhi) when `ranged`, for every column
-// otherwise; its scores get `bias` added (log of its multiplicity; 0 mostly).
+// Up to kMaxKeyTile keys. Key r is allowed for query columns [lo, hi) minus [xlo, xhi) when `ranged`, for every
+// column otherwise; its scores get `bias` added when `biased` (log2 of its multiplicity; 0 mostly).
 struct KeyTile {
   int count = 0;
   bool ranged = false;
-  const float* k[kKeyTile];
-  const float* v[kKeyTile];
-  float bias[kKeyTile];
-  int lo[kKeyTile];
-  int hi[kKeyTile];
-  int xlo[kKeyTile];
-  int xhi[kKeyTile];
+  bool biased = false;
+  const float* k[kMaxKeyTile];
+  const float* v[kMaxKeyTile];
+  float bias[kMaxKeyTile];
+  int lo[kMaxKeyTile];
+  int hi[kMaxKeyTile];
+  int xlo[kMaxKeyTile];
+  int xhi[kMaxKeyTile];
 };
 
 struct TileKernels {

@@ -18,7 +18,8 @@ import java.util.Map;
  * The table reports the median and the minimum of the timed runs.
  *
  * <pre>bash bench/attention-kernel.sh [--lengths 1024,4096,16384] [--runs 5] [--head-dim 32|64] [--heads 12] [--window 256]
- *     [--threads all cores] [--warmup 2] [--ops-library onnx-ops/target/liblongdoc_ops.so] [--out bench/results]</pre>
+ *     [--threads all cores] [--warmup 2] [--ops-library onnx-ops/target/liblongdoc_ops.so] [--out bench/results]
+ *     [--baseline-library another build of liblongdoc_ops.so: its op timed in the same rounds, before/after in one run]</pre>
  */
 public final class AttentionKernelBench {
 
@@ -33,6 +34,10 @@ public final class AttentionKernelBench {
         int threads = Integer.parseInt(options.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         Path library = Path.of(options.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so"));
         Path out = Path.of(options.getOrDefault("out", "bench/results"));
+        Path baseline = options.containsKey("baseline-library") ? Path.of(options.get("baseline-library")) : null;
+        if (baseline != null && Files.isRegularFile(baseline) == false) {
+            throw new IllegalStateException("no baseline library at " + baseline);
+        }
         AttentionKernels.Setup setup = new AttentionKernels.Setup(heads, headDim, window, threads, warmup, runs);
         if (Files.isRegularFile(library) == false) {
             throw new IllegalStateException("no onnx-ops library at " + library + " (the Maven build makes it; or pass --ops-library)");
@@ -45,7 +50,7 @@ public final class AttentionKernelBench {
             progress("note: fewer than 5 timed runs, medians are rough");
         }
 
-        List<Row> rows = AttentionKernels.measure(OrtEnvironment.getEnvironment(), library, lengths, setup);
+        List<Row> rows = AttentionKernels.measure(OrtEnvironment.getEnvironment(), library, baseline, lengths, setup);
         String report = report(rows, cpu, heads, headDim, window, threads, runs, warmup);
         System.out.println();
         System.out.println(report);
@@ -67,14 +72,21 @@ public final class AttentionKernelBench {
             md.append(String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.2f | %.2f | %.1f |%n", r.n(), r.variant(), r.shape(), r.gflop(), r.medianMs(),
                 r.minMs(), r.gflops()));
         }
-        md.append("\nRatio of the op's GFLOP/s to each MatMul's (median times):\n\n");
-        md.append("| n | op GFLOP/s | op ÷ MatMul batched | op ÷ MatMul 2-D | op ÷ projection GEMM (ref.) |\n");
-        md.append("| ---: | ---: | ---: | ---: | ---: |\n");
+        boolean withBaseline = rows.stream().anyMatch(r -> r.variant().equals(AttentionKernels.BASELINE));
+        md.append("\nRatio of the op's GFLOP/s to each MatMul's (median times)" + (withBaseline ? ", and to the baseline library's op" : "") + ":\n\n");
+        md.append("| n | op GFLOP/s | op ÷ MatMul batched | op ÷ MatMul 2-D | op ÷ projection GEMM (ref.) |" + (withBaseline ? " baseline op ÷ MatMul batched | op ÷ baseline op |" : "") + "\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: |" + (withBaseline ? " ---: | ---: |" : "") + "\n");
         for (int n : rows.stream().mapToInt(Row::n).distinct().toArray()) {
             Map<String, Row> byVariant = AttentionKernels.byVariant(rows, n);
             double op = byVariant.get(AttentionKernels.OP).gflops();
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.2f |%n", n, op, op / byVariant.get(AttentionKernels.BATCHED).gflops(),
+            double batched = byVariant.get(AttentionKernels.BATCHED).gflops();
+            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.2f |", n, op, op / batched,
                 op / byVariant.get(AttentionKernels.PLAIN).gflops(), op / byVariant.get(AttentionKernels.PROJECTION).gflops()));
+            if (withBaseline) {
+                double before = byVariant.get(AttentionKernels.BASELINE).gflops();
+                md.append(String.format(Locale.ROOT, " %.2f | %.2f |", before / batched, op / before));
+            }
+            md.append("\n");
         }
         return md.toString();
     }
@@ -98,9 +110,11 @@ public final class AttentionKernelBench {
         for (int i = 0; i < ns.length; i++) {
             Map<String, Row> byVariant = AttentionKernels.byVariant(rows, ns[i]);
             double op = byVariant.get(AttentionKernels.OP).gflops();
-            json.append(String.format(Locale.ROOT, "    {\"n\": %d, \"op_over_matmul_batched\": %.3f, \"op_over_matmul_2d\": %.3f, \"op_over_projection_gemm\": %.3f}%s%n",
+            Row baseline = byVariant.get(AttentionKernels.BASELINE);
+            String versus = baseline == null ? "" : String.format(Locale.ROOT, ", \"op_over_baseline_op\": %.3f", op / baseline.gflops());
+            json.append(String.format(Locale.ROOT, "    {\"n\": %d, \"op_over_matmul_batched\": %.3f, \"op_over_matmul_2d\": %.3f, \"op_over_projection_gemm\": %.3f%s}%s%n",
                 ns[i], op / byVariant.get(AttentionKernels.BATCHED).gflops(), op / byVariant.get(AttentionKernels.PLAIN).gflops(), op / byVariant.get(AttentionKernels.PROJECTION).gflops(),
-                i + 1 < ns.length ? "," : ""));
+                versus, i + 1 < ns.length ? "," : ""));
         }
         return json.append("  ]\n}\n").toString();
     }

@@ -37,6 +37,7 @@ import java.util.Random;
 final class AttentionKernels {
 
     static final String OP = "fused SparseAttention";
+    static final String BASELINE = "fused SparseAttention (baseline library)";
     static final String BATCHED = "MatMul batched";
     static final String PLAIN = "MatMul 2-D";
     static final String PROJECTION = "MatMul projection (ref.)";
@@ -54,11 +55,25 @@ final class AttentionKernels {
 
     /** Every kernel at every length; the op runs from the onnx-ops library at {@code library}. */
     static List<Row> measure(OrtEnvironment env, Path library, int[] lengths, Setup setup) throws OrtException {
+        return measure(env, library, null, lengths, setup);
+    }
+
+    /**
+     * As {@link #measure(OrtEnvironment, Path, int[], Setup)}, and when {@code baseline} is not null the same op from a
+     * second build of the library (e.g. the previous commit's), timed in the same rounds: a before/after in one process.
+     */
+    static List<Row> measure(OrtEnvironment env, Path library, Path baseline, int[] lengths, Setup setup) throws OrtException {
         List<Row> rows = new ArrayList<>();
-        try (OrtSession.SessionOptions opOptions = sessionOptions(setup.threads()); OrtSession.SessionOptions gemmOptions = sessionOptions(setup.threads())) {
+        try (OrtSession.SessionOptions opOptions = sessionOptions(setup.threads());
+            OrtSession.SessionOptions baselineOptions = sessionOptions(setup.threads());
+            OrtSession.SessionOptions gemmOptions = sessionOptions(setup.threads())) {
             opOptions.registerCustomOpLibrary(library.toAbsolutePath().toString());
+            if (baseline != null) {
+                baselineOptions.registerCustomOpLibrary(baseline.toAbsolutePath().toString());
+            }
             for (int n : lengths) {
-                rows.addAll(measureLength(env, opOptions, gemmOptions, n, setup.heads(), setup.headDim(), setup.window(), setup.warmup(), setup.runs()));
+                rows.addAll(measureLength(env, opOptions, baseline != null ? baselineOptions : null, gemmOptions, n, setup.heads(), setup.headDim(),
+                    setup.window(), setup.warmup(), setup.runs()));
             }
         }
         return rows;
@@ -91,8 +106,8 @@ final class AttentionKernels {
         }
     }
 
-    private static List<Row> measureLength(OrtEnvironment env, OrtSession.SessionOptions opOptions, OrtSession.SessionOptions gemmOptions, int n,
-        int heads, int headDim, int window, int warmup, int runs) throws OrtException {
+    private static List<Row> measureLength(OrtEnvironment env, OrtSession.SessionOptions opOptions, OrtSession.SessionOptions baselineOptions,
+        OrtSession.SessionOptions gemmOptions, int n, int heads, int headDim, int window, int warmup, int runs) throws OrtException {
         Random random = new Random(n);
         int band = 2 * window + 1;
         int hidden = heads * headDim;
@@ -108,8 +123,11 @@ final class AttentionKernels {
             n, pairs, heads, pairs / (double) heads / n, n <= 4096 ? "yes" : "no, n > 4096"));
         List<Kernel> kernels = new ArrayList<>();
         try {
-            kernels.add(new Kernel(OP, String.format(Locale.ROOT, "q, k, v [1, %d, %d], w=%d, [CLS] global", n, hidden, window), 4.0 * headDim * pairs,
-                env.createSession(op.model(), opOptions), op.feeds(env)));
+            String opShape = String.format(Locale.ROOT, "q, k, v [1, %d, %d], w=%d, [CLS] global", n, hidden, window);
+            kernels.add(new Kernel(OP, opShape, 4.0 * headDim * pairs, env.createSession(op.model(), opOptions), op.feeds(env)));
+            if (baselineOptions != null) {
+                kernels.add(new Kernel(BASELINE, opShape, 4.0 * headDim * pairs, env.createSession(op.model(), baselineOptions), op.feeds(env)));
+            }
             kernels.add(matMul(env, gemmOptions, BATCHED, new long[] { heads, n, headDim }, new long[] { heads, headDim, band }, random));
             kernels.add(matMul(env, gemmOptions, PLAIN, new long[] { (long) heads * n, headDim }, new long[] { headDim, band }, random));
             kernels.add(matMul(env, gemmOptions, PROJECTION, new long[] { n, hidden }, new long[] { hidden, hidden }, random));

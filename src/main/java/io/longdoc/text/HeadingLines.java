@@ -24,7 +24,8 @@ public final class HeadingLines {
     static final int MAX_TITLE_CHARS = 80;
     static final int MAX_TITLE_WORDS = 10;
 
-    private static final Pattern MARKER = Pattern.compile("(#{1,6}|={1,6})[ \\t]+\\S.*");
+    /** A marker and a title with a letter or digit (a reST table border {@code ===== =====} has none). */
+    private static final Pattern MARKER = Pattern.compile("(#{1,6}|={1,6})[ \\t]+.*[\\p{L}\\p{N}].*");
     private static final Pattern ADORNMENT = Pattern.compile("([=\\-~^\"'*+#_:.`])\\1{2,}[ \\t]*");
     private static final Pattern FENCE = Pattern.compile("[ \\t]{0,3}(```|~~~).*");
 

@@ -113,7 +113,7 @@ class HeadingLinesTests {
     @Test
     void theDevCorpusLinesThatAreNotHeadings() {
         // from bench/data/pydocs (c-api/exceptions, faq/library, faq/programming): a reST directive alone between
-        // blank lines, a comment in an indented code block, a wrapped prose line that starts with '==', a sentence
+        // blank lines, a comment in an indented code block, a wrapped prose line that starts with '==', a table's borders
         String text = """
             Raise an exception after it is caught.
 
@@ -129,6 +129,10 @@ class HeadingLinesTests {
             For example, ``int('144')
             == 144``.  Similarly, :func:`float` converts to floating-point,
             e.g. ``float('144') == 144.0``.
+
+            ===== ======================================================
+            Value Meaning
+            ===== ======================================================
             """;
         assertEquals(List.of(), headings(text));
     }

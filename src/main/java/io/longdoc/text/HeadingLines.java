@@ -50,10 +50,11 @@ public final class HeadingLines {
                 continue; // an underline or overline belongs to the title beside it
             }
             Line next = i + 1 < lines.size() ? lines.get(i + 1) : null;
+            boolean underlined = next != null && ADORNMENT.matcher(next.content).matches();
             Line over = i > 0 ? lines.get(i - 1) : null;
-            boolean overlined = next != null && over != null && ADORNMENT.matcher(over.content).matches()
+            boolean overlined = underlined && over != null && ADORNMENT.matcher(over.content).matches()
                 && over.content.charAt(0) == next.content.charAt(0);
-            if (next != null && (afterBlank || overlined) && ADORNMENT.matcher(next.content).matches() && isShortTitle(line.content.strip())) {
+            if (underlined && (afterBlank || overlined) && isShortTitle(line.content.strip())) {
                 headings.add(new int[] { overlined ? over.start : line.start, next.end });
                 i++;
                 continue;

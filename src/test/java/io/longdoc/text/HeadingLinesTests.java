@@ -148,6 +148,14 @@ class HeadingLinesTests {
     }
 
     @Test
+    void aDelimiterLineAboveALineBeforeABlankIsNoOverline() {
+        // an AsciiDoc listing block: the '----' delimiters are adornment-like lines, the line between them is no title
+        // (this shape once failed the document with an index out of bounds)
+        String text = "Add the file:\n\n----\n$ git add README\n\n----\n\nThen commit it.\n";
+        assertEquals(List.of(), headings(text));
+    }
+
+    @Test
     void fencedCodeHoldsNoHeadings() {
         String text = "## Usage\n\n```sh\n# install it\n\nMake all\n\n```\n\nDone.\n";
         assertEquals(List.of("## Usage"), headings(text));

@@ -8,6 +8,7 @@
 #     [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50] \
 #     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5] [--methods m1,m2 (default: all ten)]
 #     [--signals DIR (also write deep-section's reader signals for bench/reader-levers.py; dev corpora only)]
+#     [--section-breaks headings | sentences (the long_doc pipeline's section_breaks; default: the processor's)]
 #     [--quantize int8 (every encoder with int8 GEMMs, compile.quantize: int8; compare with an fp32 run of the same options)]
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
 set -euo pipefail

@@ -44,6 +44,8 @@ public final class LongDocProcessor extends AbstractProcessor {
     /** Sections are whole sentences of about this many tokens: long enough to carry a point, short enough to place it. */
     static final int SECTION_MIN_TOKENS = 64;
     static final int SECTION_MAX_TOKENS = 128;
+    /** Where sections break unless {@code section_breaks} says otherwise. */
+    static final Sectioner.Breaks DEFAULT_SECTION_BREAKS = Sectioner.Breaks.SENTENCES;
     /** Centrality against redundancy in the summary's MMR. */
     static final double SUMMARY_LAMBDA = 0.7;
     /**
@@ -315,6 +317,11 @@ public final class LongDocProcessor extends AbstractProcessor {
         return tokenLimit;
     }
 
+    /** Where sections break; null without sections. */
+    Sectioner.Breaks sectionBreaks() {
+        return sections == null ? null : sections.breaks();
+    }
+
     /** Reads the processor's options; an unknown or invalid model fails the pipeline when it is created. */
     public static final class Factory implements Processor.Factory {
 
@@ -358,8 +365,9 @@ public final class LongDocProcessor extends AbstractProcessor {
             if (summarySections < 1) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "summary_sections", "must be at least 1, got [" + summarySections + "]");
             }
+            Sectioner.Breaks breaks = readSectionBreaks(tag, config, withSections);
             SectionVectors sections = withSections
-                ? new SectionVectors(new Sectioner(SECTION_MIN_TOKENS, SECTION_MAX_TOKENS), new ExtractiveSummary(summarySections, SUMMARY_LAMBDA))
+                ? new SectionVectors(new Sectioner(SECTION_MIN_TOKENS, SECTION_MAX_TOKENS, breaks), new ExtractiveSummary(summarySections, SUMMARY_LAMBDA))
                 : null;
             AbstractiveOptions abstractive = readAbstractive(tag, config, withSections);
             try {
@@ -371,6 +379,25 @@ public final class LongDocProcessor extends AbstractProcessor {
             return new LongDocProcessor(
                 tag, description, field, targetField, modelId, ignoreMissing, globalFields, tokenLimit, sections, abstractive, registry, summaryModels, executor
             );
+        }
+
+        /**
+         * {@code section_breaks}: {@code headings} (the default: sections follow the document's headings and
+         * paragraphs) or {@code sentences} (the earlier cut, the sentence stream alone); only read with sections.
+         */
+        private static Sectioner.Breaks readSectionBreaks(String tag, Map<String, Object> config, boolean withSections) {
+            String value = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "section_breaks");
+            if (value == null) {
+                return DEFAULT_SECTION_BREAKS;
+            }
+            if (withSections == false) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "section_breaks", "is only read with [sections] true");
+            }
+            try {
+                return Sectioner.Breaks.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "section_breaks", e.getMessage());
+            }
         }
 
         /**

@@ -29,6 +29,10 @@ final class SectionVectors {
         this.summary = summary;
     }
 
+    Sectioner.Breaks breaks() {
+        return sectioner.breaks();
+    }
+
     /**
      * The fields to write under the target: {@code sections} (nested, for kNN with inner hits),
      * {@code section_vectors} (the same sections packed into one binary doc value, for the query-time reader),

@@ -6,6 +6,7 @@ import io.longdoc.model.LoadedModel;
 import io.longdoc.model.ModelRegistry;
 import io.longdoc.runtime.ExecutionProvider;
 import io.longdoc.runtime.OrtRuntime;
+import io.longdoc.text.Sectioner;
 import io.longdoc.text.TokenizedText;
 
 import org.elasticsearch.ElasticsearchException;
@@ -90,6 +91,18 @@ class LongDocProcessorTests {
         assertConfigError(Map.of("field", "body", "model_id", "../x"), "[model_id] invalid model id [../x]");
         assertConfigError(Map.of("field", "body", "max_tokens", "chop"), "[max_tokens] unknown value [chop]");
         assertConfigError(Map.of("field", "body", "unknown", 1), null); // leftovers are reported by the pipeline itself
+        assertConfigError(Map.of("field", "body", "sections", true, "section_breaks", "pages"),
+            "[section_breaks] must be [headings] or [sentences], got [pages]");
+        assertConfigError(Map.of("field", "body", "section_breaks", "headings"), "[section_breaks] is only read with [sections] true");
+    }
+
+    @Test
+    void sectionBreaksDefaultAndBothValues() {
+        assertEquals(LongDocProcessor.DEFAULT_SECTION_BREAKS, create(Map.of("field", "body", "sections", true)).sectionBreaks());
+        assertNull(create(Map.of("field", "body")).sectionBreaks(), "no sections, no sectioner");
+        for (Sectioner.Breaks breaks : Sectioner.Breaks.values()) {
+            assertEquals(breaks, create(Map.of("field", "body", "sections", true, "section_breaks", breaks.toString())).sectionBreaks());
+        }
     }
 
     private static void assertConfigError(Map<String, Object> config, String expected) {

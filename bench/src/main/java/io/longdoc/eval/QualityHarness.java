@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
  *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)] [--methods m1,m2 (default: all)]
  *   [--signals DIR (deep-section's reader signals, for bench/reader-levers.py)]
+ *   [--section-breaks headings | sentences (the pipeline's section_breaks; default: the processor's)]
  *   [--quantize fp32 | int8 (every encoder with int8 GEMMs: the long model as {@code <model>-int8} in the node and in
  *    process, the short model compiled with dense attention; run it beside an fp32 run of the same options)]
  * </pre>
@@ -94,7 +95,7 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")), work, precision);
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
-                 work.resolve("models").resolve(local.longModelId()))) {
+                 work.resolve("models").resolve(local.longModelId()), o.get("section-breaks"))) {
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

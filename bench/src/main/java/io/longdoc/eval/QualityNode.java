@@ -41,6 +41,11 @@ final class QualityNode implements AutoCloseable {
      *                      default (the bundled model pinned to one precision); null runs the bundled {@code modelId}
      */
     QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel) {
+        this(distribution, pluginZip, work, modelId, operatorModel, null);
+    }
+
+    /** @param sectionBreaks the pipeline's {@code section_breaks} ({@code headings}, {@code sentences}); null: the processor's default */
+    QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel, String sectionBreaks) {
         ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-quality")
             .clusterName("longdoc-quality")
             .distribution(distribution)
@@ -63,6 +68,9 @@ final class QualityNode implements AutoCloseable {
         node = builder.build().start();
         es = new JsonRest(node.restClient());
         ObjectNode longDoc = JsonRest.object().put("field", "body").put("model_id", modelId).put("sections", true);
+        if (sectionBreaks != null) {
+            longDoc.put("section_breaks", sectionBreaks);
+        }
         ObjectNode pipeline = JsonRest.object();
         pipeline.putArray("processors").addObject().set("long_doc", longDoc);
         es.put("/_ingest/pipeline/" + PIPELINE, pipeline).assertSuccess();

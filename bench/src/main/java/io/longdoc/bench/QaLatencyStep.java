@@ -159,13 +159,7 @@ final class QaLatencyStep {
 
     /** {@code longdoc.qa.reuse_reads}; null resets it to the node's default (true). */
     static void setReuseReads(JsonRest es, Boolean reuse) {
-        ObjectNode settings = JsonRest.object();
-        if (reuse == null) {
-            settings.putObject("persistent").putNull("longdoc.qa.reuse_reads");
-        } else {
-            settings.putObject("persistent").put("longdoc.qa.reuse_reads", reuse);
-        }
-        es.put("/_cluster/settings", settings).assertSuccess();
+        es.putPersistentSetting("longdoc.qa.reuse_reads", reuse);
     }
 
     private static JsonRest.Reply search(JsonRest es, String question, int candidates) {

@@ -55,6 +55,13 @@ public final class JsonRest {
         return request("POST", path, body);
     }
 
+    /** Sets a persistent cluster setting, or resets it to its default when {@code value} is null. */
+    public void putPersistentSetting(String key, Object value) {
+        ObjectNode settings = object();
+        settings.putObject("persistent").set(key, MAPPER.valueToTree(value));
+        put("/_cluster/settings", settings).assertSuccess();
+    }
+
     /**
      * One request. {@code path} may carry a query string ({@code /_bulk?refresh=true}); it is sent
      * as is, so percent-escapes in it reach the node unchanged. {@code body} is null, a JSON

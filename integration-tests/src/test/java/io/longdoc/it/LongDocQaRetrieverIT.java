@@ -235,13 +235,7 @@ class LongDocQaRetrieverIT {
 
     /** {@code longdoc.qa.reuse_reads} as a persistent cluster setting; null resets it to its default (true). */
     static void setReuseReads(JsonRest es, Boolean reuse) {
-        ObjectNode settings = JsonRest.object();
-        if (reuse == null) {
-            settings.putObject("persistent").putNull("longdoc.qa.reuse_reads");
-        } else {
-            settings.putObject("persistent").put("longdoc.qa.reuse_reads", reuse);
-        }
-        es.put("/_cluster/settings", settings).assertSuccess();
+        es.putPersistentSetting("longdoc.qa.reuse_reads", reuse);
     }
 
     @Test

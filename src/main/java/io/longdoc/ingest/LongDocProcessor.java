@@ -382,8 +382,8 @@ public final class LongDocProcessor extends AbstractProcessor {
         }
 
         /**
-         * {@code section_breaks}: {@code headings} (the default: sections follow the document's headings and
-         * paragraphs) or {@code sentences} (the earlier cut, the sentence stream alone); only read with sections.
+         * {@code section_breaks}: {@code sentences} (the default: the sentence stream alone, as before) or
+         * {@code headings} (sections follow the document's headings and paragraphs); only read with sections.
          */
         private static Sectioner.Breaks readSectionBreaks(String tag, Map<String, Object> config, boolean withSections) {
             String value = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "section_breaks");

@@ -46,10 +46,6 @@ public final class Sectioner {
     private final int maxTokens;
     private final Breaks breaks;
 
-    public Sectioner(int minTokens, int maxTokens) {
-        this(minTokens, maxTokens, Breaks.HEADINGS);
-    }
-
     public Sectioner(int minTokens, int maxTokens, Breaks breaks) {
         if (minTokens < 1 || maxTokens < minTokens) {
             throw new IllegalArgumentException("need 1 <= min_tokens <= max_tokens, got " + minTokens + " and " + maxTokens);

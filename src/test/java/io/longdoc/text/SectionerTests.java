@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SectionerTests {
 
     private static Tokenizer tokenizer;
-    private final Sectioner sectioner = new Sectioner(64, 128);
+    private final Sectioner headings = new Sectioner(64, 128, Sectioner.Breaks.HEADINGS);
 
     @BeforeAll
     static void load() throws Exception {
@@ -56,8 +56,10 @@ class SectionerTests {
         assertTrue(longEnough >= sections.size() * 0.8, "most sections are of useful size");
     }
 
-    @Test
-    void sectionsEndOnSentenceBoundaries() {
+    @ParameterizedTest
+    @EnumSource(Sectioner.Breaks.class)
+    void sectionsEndOnSentenceBoundaries(Sectioner.Breaks breaks) {
+        Sectioner sectioner = new Sectioner(64, 128, breaks);
         String sentence = "The quick brown fox jumps over the lazy dog near the quiet river bank today. ";
         String text = sentence.repeat(40);
         List<Section> sections = sectioner.sections(text, tokenizer.tokenize(text));
@@ -68,8 +70,10 @@ class SectionerTests {
         }
     }
 
-    @Test
-    void aBlankLineEndsASectionThatIsLongEnough() {
+    @ParameterizedTest
+    @EnumSource(Sectioner.Breaks.class)
+    void aBlankLineEndsASectionThatIsLongEnough(Sectioner.Breaks breaks) {
+        Sectioner sectioner = new Sectioner(64, 128, breaks);
         String paragraph = "Liberty and union, now and forever, one and inseparable. ".repeat(4); // ~48 tokens
         String text = paragraph + "\n\n" + paragraph;
         List<Section> sections = sectioner.sections(text, tokenizer.tokenize(text));
@@ -77,16 +81,20 @@ class SectionerTests {
         assertTrue(text.substring(sections.get(1).start()).startsWith("Liberty"));
     }
 
-    @Test
-    void aSentenceLongerThanTheMaximumIsSplit() {
+    @ParameterizedTest
+    @EnumSource(Sectioner.Breaks.class)
+    void aSentenceLongerThanTheMaximumIsSplit(Sectioner.Breaks breaks) {
+        Sectioner sectioner = new Sectioner(64, 128, breaks);
         String text = "word ".repeat(300) + ".";
         List<Section> sections = sectioner.sections(text, tokenizer.tokenize(text));
         assertEquals(3, sections.size());
         assertEquals(List.of(128, 128, 45), sections.stream().map(Section::tokens).toList());
     }
 
-    @Test
-    void emptyTextHasNoSections() {
+    @ParameterizedTest
+    @EnumSource(Sectioner.Breaks.class)
+    void emptyTextHasNoSections(Sectioner.Breaks breaks) {
+        Sectioner sectioner = new Sectioner(64, 128, breaks);
         assertTrue(sectioner.sections("   ", tokenizer.tokenize("   ")).isEmpty());
         assertFalse(sectioner.sections("One.", tokenizer.tokenize("One.")).isEmpty());
     }
@@ -94,7 +102,7 @@ class SectionerTests {
     @Test
     void aHeadingStartsASectionAndATinyHeadingJoinsTheNext() {
         String text = HeadingLinesTests.DPKG_TRIGGERS;
-        List<String> sections = texts(text, sectioner);
+        List<String> sections = texts(text, headings);
         // TRIGGERS has no text of its own: it stays with Introduction; Concepts starts a section though the one
         // before holds fewer than 64 tokens; the short "(NB: …)" paragraph before Concepts joins the section before it
         assertTrue(sections.get(0).startsWith("TRIGGERS\n========\n\nIntroduction\n------------\n\nA dpkg trigger"), sections.get(0));
@@ -113,7 +121,7 @@ class SectionerTests {
     @Test
     void aParagraphWithoutAFullStopDoesNotRunIntoTheNextHeading() {
         String text = HeadingLinesTests.PYYAML_README;
-        List<String> sections = texts(text, sectioner);
+        List<String> sections = texts(text, headings);
         String testing = sections.get(sections.size() - 1);
         assertEquals("## Testing\n\nPyYAML includes a comprehensive test suite.\nTo run the tests, type `python setup.py test`.", testing);
         assertTrue(sections.stream().noneMatch(x -> x.contains("safe_load") && x.contains("Testing")), String.join("\n|||\n", sections));
@@ -127,7 +135,7 @@ class SectionerTests {
         String paragraph = "Each trigger is named, and at any time zero or more packages may be interested in it. ".repeat(6);
         String text = "## Concepts\n\n" + paragraph + "\n\n" + paragraph + "\n\n## Details\n\nA short one.\n";
         TokenizedText tokens = tokenizer.tokenize(text);
-        List<Section> sections = sectioner.sections(text, tokens);
+        List<Section> sections = headings.sections(text, tokens);
         assertTrue(sections.stream().allMatch(x -> x.tokens() <= 128), "the maximum holds: " + sections);
         List<String> parts = sections.stream().map(x -> text.substring(x.start(), x.end())).toList();
         assertTrue(parts.get(0).startsWith("## Concepts"));

@@ -45,7 +45,7 @@ public final class LongDocProcessor extends AbstractProcessor {
     static final int SECTION_MIN_TOKENS = 64;
     static final int SECTION_MAX_TOKENS = 128;
     /** Where sections break unless {@code section_breaks} says otherwise. */
-    static final Sectioner.Breaks DEFAULT_SECTION_BREAKS = Sectioner.Breaks.SENTENCES;
+    static final Sectioner.Breaks DEFAULT_SECTION_BREAKS = Sectioner.Breaks.HEADINGS;
     /** Centrality against redundancy in the summary's MMR. */
     static final double SUMMARY_LAMBDA = 0.7;
     /**

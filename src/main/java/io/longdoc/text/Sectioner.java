@@ -8,12 +8,12 @@ import java.util.TreeSet;
 
 /**
  * Cuts a tokenized text into sections of whole sentences of about {@code minTokens}–{@code maxTokens} tokens.
- * <p>{@link Breaks#HEADINGS} (opt-in; the processor defaults to {@code SENTENCES}) follows the document's own layout: a heading line ({@link HeadingLines})
+ * <p>{@link Breaks#HEADINGS} (the processor's default) follows the document's own layout: a heading line ({@link HeadingLines})
  * closes the open section and starts a new one that begins with the heading (headings with no text between them
  * stay together); a blank line ends a section once it holds at least half of {@code minTokens}, and no sentence runs
  * across a blank line or a heading, even one without a full stop (a code line, a list item); a short tail closed by a
  * heading or by the maximum joins the section before it when both fit.
- * <p>{@link Breaks#SENTENCES} is the earlier cut: the sentence stream alone, where a blank line ends a section of at
+ * <p>{@link Breaks#SENTENCES} (opt-in) is the earlier cut: the sentence stream alone, where a blank line ends a section of at
  * least half of {@code minTokens} only when a sentence starts after it, and a sentence without a full stop runs on
  * across blank lines and headings.
  * <p>Either way a sentence longer than {@code maxTokens} is split at token boundaries, and sections tile the text

@@ -73,13 +73,17 @@ class DeepSectionQaIT {
             JsonRest.Reply reply = es.post("/" + INDEX + "/_search", LongDocQaIT.qa(question, 50)).assertSuccess();
             took50.add(reply.at("/took").asLong());
             JsonNode hit = hitFor(reply, target.page().id());
+            String placed = "";
             if (hit != null) {
                 inTop3++;
                 JsonNode answer = hit.at("/fields/_longdoc_answers/0");
-                boolean overlaps = answer.path("start").asInt() < target.section().end() && answer.path("end").asInt() > target.section().start();
+                int answerStart = answer.path("start").asInt();
+                boolean overlaps = answerStart < target.section().end() && answer.path("end").asInt() > target.section().start();
                 overlapping += overlaps ? 1 : 0;
+                // where a missed answer landed, in characters from the section, to tell a near miss from a wrong place
+                placed = overlaps ? ", answer in the section" : ", answer " + (answerStart - target.section().start()) + " chars from the section's start";
             }
-            System.out.printf("QA: %-60s %s%n", question, hit == null ? "not in top 3" : "rank " + rankOf(reply, target.page().id()));
+            System.out.printf("QA: %-60s %s%s%n", question, hit == null ? "not in top 3" : "rank " + rankOf(reply, target.page().id()), placed);
             took10.add(es.post("/" + INDEX + "/_search", LongDocQaIT.qa(question, 10)).assertSuccess().at("/took").asLong());
             ObjectNode bm25 = JsonRest.object();
             bm25.put("size", 3);
@@ -96,9 +100,13 @@ class DeepSectionQaIT {
         System.out.printf("QA: latency (took, ms, size 3 with answers) long_doc_qa 10 candidates p50 %d p95 %d; 50 candidates p50 %d p95 %d; "
             + "BM25 match alone p50 %d p95 %d%n", pct(took10, 50), pct(took10, 95), pct(took50, 50), pct(took50, 95), pct(tookBm25, 50), pct(tookBm25, 95));
         assertTrue(inTop3 > targets.size() / 2, "the page is in the top 3 for a majority: " + inTop3 + "/" + targets.size());
-        // 12 of 20 in our runs since the reader's words are stemmed (10 before); a random section of a page of 60–230
-        // sections would be the heading's a few times in 100
-        assertTrue(overlapping > targets.size() / 2, "the answer lies in the heading's section for a majority: " + overlapping + "/" + targets.size());
+        // a random section of a page of 60–230 sections would be the heading's a few times in 100. Half, not a majority:
+        // with sections cut at the pages' own headings and paragraphs (the default since 2026-12-02) these 20 place 10
+        // (13 pages first), with the sentence cut 12 (11 first); the two answers lost are a different choice, not a
+        // boundary (Preinitialize Python with PyPreConfig: a function reference before it; Implementing functions and
+        // methods: page out of the top 3), while over the 172 dev headings of the harness the heading cut places 7
+        // more (BENCHMARKS.md), which is the measure; this is the guard against a placement that stops working
+        assertTrue(overlapping >= targets.size() / 2, "the answer lies in the heading's section for at least half: " + overlapping + "/" + targets.size());
     }
 
     /** The deep-section task's selection (EVAL.md), the first {@value #TARGETS} pages that have a qualifying heading. */

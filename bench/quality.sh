@@ -7,8 +7,9 @@
 #   bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR \
 #     [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50] \
 #     [--deep-queries 0 (= all)] [--seed N] [--model bge-small-en-v1.5] [--methods m1,m2 (default: all ten)]
-#     [--signals DIR (also write deep-section's reader signals for bench/reader-levers.py; dev corpora only)]
+#     [--signals DIR (also write each set's reader signals for bench/reader-levers.py; dev corpora only)]
 #     [--section-breaks headings | sentences (the long_doc pipeline's section_breaks; default: the processor's)]
+#     [--qa key=value,... (long_doc_qa options for every question, e.g. score_mode=reader)]
 #     [--quantize int8 (every encoder with int8 GEMMs, compile.quantize: int8; compare with an fp32 run of the same options)]
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
 set -euo pipefail

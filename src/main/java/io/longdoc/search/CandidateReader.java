@@ -51,6 +51,35 @@ final class CandidateReader {
         return scores;
     }
 
+    /**
+     * How far the best candidate's lexical share (the IDF-weighted share of the question's words in its best section
+     * for them) lies above the runner-up's, in [0, 1]: near 1 where the question's words single out one candidate, 0
+     * where several hold them alike, for the span reader (no shares) and for fewer than two candidates. It shrinks the
+     * first stage's rank share ({@link QaScoring#rankShare}).
+     */
+    static double lexicalMargin(List<Read> reads) {
+        double best = 0;
+        double second = 0;
+        int matched = 0;
+        for (Read read : reads) {
+            if (read.match() == null) {
+                continue;
+            }
+            matched++;
+            double share = 0;
+            for (double s : read.match().lexicalShares()) {
+                share = Math.max(share, s);
+            }
+            if (share > best) {
+                second = best;
+                best = share;
+            } else if (share > second) {
+                second = share;
+            }
+        }
+        return matched < 2 ? 0 : best - second;
+    }
+
     /** Reads each candidate, in order. */
     List<Read> read(List<CandidateLoader.Loaded> candidates) {
         double[] scores = new double[candidates.size()];

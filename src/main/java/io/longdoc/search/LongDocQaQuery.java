@@ -68,12 +68,13 @@ public final class LongDocQaQuery extends Query implements AnswerSource {
             docs[i] = ranked.get(i).doc;
         }
         List<CandidateReader.Read> reads = reader.read(loader.load(searcher.getIndexReader().leaves(), docs));
+        double margin = CandidateReader.lexicalMargin(reads);
         ScoreDoc[] scored = new ScoreDoc[ranked.size()];
         for (int rank = 0; rank < ranked.size(); rank++) {
             double readerScore = rank < read ? reads.get(rank).score() : Double.NaN;
-            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) scoring.score(rank, readerScore));
+            scored[rank] = new ScoreDoc(ranked.get(rank).doc, (float) scoring.score(rank, readerScore, margin));
             if (rank < read) {
-                hitReads.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score));
+                hitReads.put(ranked.get(rank).doc, new QaSignals(rank, ranked.get(rank).score, reads.get(rank), scored[rank].score, margin));
             }
         }
         String stage = firstStages.size() == 1 ? firstStages.get(0).getClass().getSimpleName() : "kNN and BM25 fused by reciprocal rank, k = " + RANK_CONSTANT;

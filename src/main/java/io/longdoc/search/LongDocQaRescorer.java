@@ -64,27 +64,28 @@ final class LongDocQaRescorer implements Rescorer {
             docs[i] = hits[i].doc;
         }
         List<CandidateReader.Read> reads = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), docs));
+        double margin = CandidateReader.lexicalMargin(reads);
         double[] readerScores = new double[window];
         Set<Integer> read = new HashSet<>();
         for (int i = 0; i < window; i++) {
             read.add(hits[i].doc);
             readerScores[i] = reads.get(i).score();
-            double score = context.scoring.score(i, readerScores[i]);
-            context.reads.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score));
+            double score = context.scoring.score(i, readerScores[i], margin);
+            context.reads.put(hits[i].doc, new QaSignals(i, hits[i].score, reads.get(i), score, margin));
         }
         context.setRescoredDocs(read);
-        return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoring));
+        return new TopDocs(topDocs.totalHits, rerankWindow(hits, window, readerScores, context.scoring, margin));
     }
 
     /**
      * New scores for a shard's hits: the first {@code window} from their reader scores, sorted, in [1, 2]; the rest
      * keep their order below in (0, 0.5] whatever the reader thought of the window.
      */
-    static ScoreDoc[] rerankWindow(ScoreDoc[] hits, int window, double[] readerScores, QaScoring scoring) {
+    static ScoreDoc[] rerankWindow(ScoreDoc[] hits, int window, double[] readerScores, QaScoring scoring, double lexicalMargin) {
         ScoreDoc[] rescored = new ScoreDoc[hits.length];
         for (int rank = 0; rank < hits.length; rank++) {
             double reader = rank < window ? readerScores[rank] : Double.NaN;
-            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) scoring.score(rank, reader), hits[rank].shardIndex);
+            rescored[rank] = new ScoreDoc(hits[rank].doc, (float) scoring.score(rank, reader, lexicalMargin), hits[rank].shardIndex);
         }
         Arrays.sort(rescored, 0, window, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         return rescored;
@@ -100,7 +101,7 @@ final class LongDocQaRescorer implements Rescorer {
             // share then takes IDF over its own sections, and its first-stage rank is not known here)
             try {
                 CandidateReader.Read alone = context.reader.read(context.loader.load(searcher.getIndexReader().leaves(), new int[] { topLevelDocId })).get(0);
-                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, context.scoring.score(0, alone.score()));
+                signals = new QaSignals(-1, sourceExplanation.getValue().floatValue(), alone, context.scoring.score(0, alone.score()), 0);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -10,10 +10,16 @@ import java.util.Objects;
 
 /**
  * How a read hit's score is made from the reader's score and the hit's first-stage rank:
- * {@code 1 + (1 - rank_weight) × reader + rank_weight × 60 / (60 + rank)} ({@code combined}), or {@code 1 + reader}
- * ({@code reader}). The default is {@code combined} with a rank weight of 0.25: chosen on the dev pages' deep-section
- * questions (MRR@10 0.703 → 0.755, top-1 0.58 → 0.66, see docs/BENCHMARKS.md), where the reader alone reorders
- * the first stage's good hits too freely; 0.5 (the former {@code combined}) gave less.
+ * {@code 1 + (1 - share) × reader + share × 60 / (60 + rank)} ({@code combined}), or {@code 1 + reader}
+ * ({@code reader}). The share a question gets is {@code rank_weight × (1 - lexical margin)}: the margin is how far the
+ * best read candidate's lexical share lies above the runner-up's ({@link CandidateReader#lexicalMargin}), so where the
+ * question's own words single out one candidate (a name only it holds) the first stage's rank counts less. The default
+ * is {@code combined} with a rank weight of 0.25: chosen on the dev pages' deep-section questions (MRR@10 0.703 →
+ * 0.755, top-1 0.58 → 0.66, see docs/BENCHMARKS.md), where the reader alone reorders the first stage's good hits too
+ * freely; 0.5 (the former {@code combined}) gave less. The margin was added on the dev planted facts: a fixed 0.25
+ * let a first stage that cannot see the fact (BM25 with the standard analyzer misses "Jasper" in "Jasper's") outrank
+ * the reader's clear match (needle top-1 0.96 / 0.92 at 1k / 2k), while deep-section kept its gain (replay 0.767 →
+ * 0.766, {@code bench/rank-share-levers.py}).
  *
  * @param rankWeight share of the first stage's rank score, in [0, 1]; 0 for {@code reader}
  */
@@ -68,18 +74,34 @@ public record QaScoring(QaScoreMode mode, float rankWeight) implements Writeable
      * hits score in [1, 2]; the others {@code rankScore / 2}, in (0, 0.5], so they keep their first-stage order below.
      */
     double score(int rank, double readerScore) {
+        return score(rank, readerScore, 0);
+    }
+
+    /** As {@link #score(int, double)}, with the rank share shrunk by the question's lexical margin in [0, 1]. */
+    double score(int rank, double readerScore, double lexicalMargin) {
         double rankScore = (double) RANK_CONSTANT / (RANK_CONSTANT + rank);
         if (Double.isNaN(readerScore)) {
             return rankScore / 2;
         }
-        return 1 + (1 - rankWeight) * readerScore + rankWeight * rankScore;
+        double share = rankShare(lexicalMargin);
+        return 1 + (1 - share) * readerScore + share * rankScore;
+    }
+
+    /** The first-stage rank's share for a question: {@code rank_weight × (1 - lexical margin)}; 0 under {@code reader}. */
+    double rankShare(double lexicalMargin) {
+        double margin = Double.isNaN(lexicalMargin) ? 0 : Math.max(0, Math.min(1, lexicalMargin));
+        return rankWeight * (1 - margin);
     }
 
     /** The formula, for {@code explain}. */
-    String describe() {
-        return mode == QaScoreMode.READER ? "score_mode reader: 1 + reader score"
-            : "score_mode combined: 1 + " + (1 - rankWeight) + " × reader score + " + rankWeight + " × rank score "
-                + RANK_CONSTANT + " / (" + RANK_CONSTANT + " + rank)";
+    String describe(double lexicalMargin) {
+        if (mode == QaScoreMode.READER) {
+            return "score_mode reader: 1 + reader score";
+        }
+        double share = rankShare(lexicalMargin);
+        return "score_mode combined: 1 + " + (float) (1 - share) + " × reader score + " + (float) share + " × rank score "
+            + RANK_CONSTANT + " / (" + RANK_CONSTANT + " + rank); rank share = rank_weight " + rankWeight + " × (1 − lexical margin "
+            + (float) lexicalMargin + ")";
     }
 
     @Override

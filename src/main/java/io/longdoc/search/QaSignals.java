@@ -16,8 +16,9 @@ import java.util.List;
  * @param firstStageScore  the score the first stage gave it
  * @param read             the reader's work on it
  * @param finalScore       the hit's score after the reader
+ * @param lexicalMargin    the question's lexical margin over the candidates read with it (shrinks the rank share)
  */
-record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, double finalScore) {
+record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, double finalScore, double lexicalMargin) {
 
     Explanation explain(QaScoring scoring, String firstStage) {
         List<Explanation> reader = new ArrayList<>();
@@ -34,7 +35,7 @@ record QaSignals(int rank, float firstStageScore, CandidateReader.Read read, dou
         Explanation readerScore = Explanation.match(read.score(), match == null
             ? "reader score in [0, 1]: sigmoid of the span reader's best start + end logit / 4"
             : "reader score in [0, 1]: (cosine + weight × lexical share + 1) / (2 + weight)", reader);
-        return Explanation.match(finalScore, "long_doc_qa, " + scoring.describe(),
+        return Explanation.match(finalScore, "long_doc_qa, " + scoring.describe(lexicalMargin),
             readerScore,
             Explanation.match(rank + 1, rank < 0 ? "first-stage rank: not known (explained in the fetch phase, the hit read again alone)"
                 : "first-stage rank (" + firstStage + ")"),

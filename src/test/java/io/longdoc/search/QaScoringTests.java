@@ -36,6 +36,23 @@ class QaScoringTests {
     }
 
     @Test
+    void aQuestionWhoseWordsSingleOutOneCandidateGivesTheRankLessShare() {
+        QaScoring scoring = QaScoring.DEFAULT;
+        assertEquals(0.25, scoring.rankShare(0), 1e-9);
+        assertEquals(0.125, scoring.rankShare(0.5), 1e-9);
+        assertEquals(0, scoring.rankShare(1), 1e-9);
+        assertEquals(0.25, scoring.rankShare(Double.NaN), 1e-9); // no margin known: the plain share
+        assertEquals(0.25, scoring.rankShare(-0.2), 1e-9); // out of range: clamped
+        assertEquals(1 + 0.875 * 0.4 + 0.125 * 0.5, scoring.score(60, 0.4, 0.5), 1e-6);
+        // the planted fact: rank 80 with the clear reader lead loses under the plain share, wins with a margin of 0.5
+        assertTrue(scoring.score(80, 0.60, 0) < scoring.score(0, 0.50, 0));
+        assertTrue(scoring.score(80, 0.60, 0.5) > scoring.score(0, 0.50, 0.5));
+        // reader mode has no rank share to shrink
+        assertEquals(0, QaScoring.parse("reader", null).rankShare(0.3), 1e-9);
+        assertTrue(scoring.describe(0.5).contains("rank share = rank_weight 0.25 × (1 − lexical margin 0.5)"), scoring.describe(0.5));
+    }
+
+    @Test
     void readHitsStayInOneToTwoAndUnreadOnesBelowHalf() {
         for (QaScoring scoring : new QaScoring[] { QaScoring.DEFAULT, QaScoring.parse("reader", null), QaScoring.parse("combined", 1) }) {
             for (int rank : new int[] { 0, 5, 99, 9_999 }) {

@@ -59,7 +59,7 @@ class QueryPhaseReadsTests {
     }
 
     private static QaSignals signals(String text) {
-        return new QaSignals(0, 1f, new CandidateReader.Read(new CandidateLoader.Loaded(text, List.of()), 0.5, null), 1.5);
+        return new QaSignals(0, 1f, new CandidateReader.Read(new CandidateLoader.Loaded(text, List.of()), 0.5, null), 1.5, 0);
     }
 
     @Test

@@ -23,7 +23,7 @@ class RescoreWindowTests {
         ScoreDoc[] hits = hits(10);
         double[] reader = { 0.0, 0.0, 0.9, 0.1 }; // the reader dislikes the window's first two
         for (QaScoring mode : new QaScoring[] { QaScoring.parse("reader", null), QaScoring.DEFAULT, QaScoring.parse("combined", 0.5f) }) {
-            ScoreDoc[] out = LongDocQaRescorer.rerankWindow(hits, 4, reader, mode);
+            ScoreDoc[] out = LongDocQaRescorer.rerankWindow(hits, 4, reader, mode, 0);
             assertEquals(10, out.length);
             assertEquals(102, out[0].doc, mode + ": the reader's favourite leads");
             float lowestInWindow = Float.MAX_VALUE;
@@ -48,7 +48,7 @@ class RescoreWindowTests {
 
     @Test
     void combinedModeBreaksReaderTiesByFirstStageRank() {
-        ScoreDoc[] out = LongDocQaRescorer.rerankWindow(hits(3), 3, new double[] { 0.5, 0.5, 0.5 }, QaScoring.DEFAULT);
+        ScoreDoc[] out = LongDocQaRescorer.rerankWindow(hits(3), 3, new double[] { 0.5, 0.5, 0.5 }, QaScoring.DEFAULT, 0);
         assertArrayEquals(new int[] { 100, 101, 102 }, new int[] { out[0].doc, out[1].doc, out[2].doc });
         assertTrue(out[0].score > out[1].score && out[1].score > out[2].score);
     }

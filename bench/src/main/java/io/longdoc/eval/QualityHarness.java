@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  * bash bench/quality.sh --corpus bench/data/sotu.jsonl.gz --deep-corpus bench/data/pydocs.jsonl.gz --out DIR
  *   [--lengths 1024,2048,4096,8192,16384] [--tasks passkey,needle,deep-section] [--candidates 100] [--queries 50]
  *   [--deep-queries 0 (all)] [--deep-per-document 1 (0: every qualifying heading)] [--methods m1,m2 (default: all)]
- *   [--signals DIR (deep-section's reader signals, for bench/reader-levers.py)]
+ *   [--signals DIR (the reader's signals of every set, for bench/reader-levers.py)]
  *   [--section-breaks headings | sentences (the pipeline's section_breaks; default: the processor's)]
+ *   [--qa key=value,... (long_doc_qa options for every question, e.g. score_mode=reader; default: the query's defaults)]
  *   [--quantize fp32 | int8 (every encoder with int8 GEMMs: the long model as {@code <model>-int8} in the node and in
  *    process, the short model compiled with dense attention; run it beside an fp32 run of the same options)]
  * </pre>
@@ -69,7 +70,7 @@ public final class QualityHarness {
         int deepPerDocument = Integer.parseInt(o.getOrDefault("deep-per-document", "1"));
         long seed = Long.parseLong(o.getOrDefault("seed", "20261122"));
         Path work = Files.createDirectories(Path.of(o.getOrDefault("work", "target/quality-work")));
-        // --signals DIR: also write deep-section's reader signals there (for tuning on dev corpora only)
+        // --signals DIR: also write every set's reader signals there (for tuning on dev corpora only)
         Path signalsDir = o.containsKey("signals") ? Path.of(o.get("signals")) : null;
         Files.createDirectories(out);
 
@@ -96,6 +97,18 @@ public final class QualityHarness {
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
                  work.resolve("models").resolve(local.longModelId()), o.get("section-breaks"))) {
+            // --qa score_mode=reader,rank_weight=0.5: long_doc_qa options for every question, to measure one beside the defaults
+            if (o.containsKey("qa")) {
+                Map<String, String> qa = new java.util.TreeMap<>();
+                for (String pair : o.get("qa").split(",")) {
+                    String[] kv = pair.split("=", 2);
+                    if (kv.length != 2) {
+                        throw new IllegalArgumentException("--qa takes key=value pairs separated by commas, got [" + pair + "]");
+                    }
+                    qa.put(kv[0], kv[1]);
+                }
+                node.qaOptions(qa);
+            }
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length
@@ -207,9 +220,9 @@ public final class QualityHarness {
         EnglishBm25 english = new EnglishBm25(set.documents());
         Map<String, String> texts = new HashMap<>();
         set.documents().forEach(d -> texts.put(d.id(), d.text()));
-        // deep-section's reader signals, for tuning on the dev corpora without re-ingesting (bench/reader-levers.py)
-        ReaderSignals signals = set.task().equals("deep-section") && signalsDir != null
-            ? new ReaderSignals(signalsDir.resolve("signals-" + set.task() + ".jsonl.gz")) : null;
+        // the reader's signals, for tuning on the dev corpora without re-ingesting (bench/reader-levers.py)
+        ReaderSignals signals = signalsDir != null
+            ? new ReaderSignals(signalsDir.resolve("signals-" + set.task() + (set.length() > 0 ? "-" + set.length() : "") + ".jsonl.gz")) : null;
         Map<String, MethodScores> scores = new LinkedHashMap<>();
         METHODS.stream().filter(methods::contains).forEach(m -> scores.put(m, new MethodScores()));
         for (EvalSet.Question question : set.questions()) {
@@ -226,6 +239,10 @@ public final class QualityHarness {
             if (scores.containsKey("longdoc-qa")) {
                 boolean first = qa.ids().isEmpty() == false && qa.ids().get(0).equals(target);
                 scores.get("longdoc-qa").addAnswer(first && question.isRightAnswer(qa.answer(), qa.answerStart(), qa.answerEnd()));
+                if (first == false) {
+                    // which questions the reader misses, and where their target landed (-1: below the top 10)
+                    progress(name + ": longdoc-qa missed [" + question.text() + "]: target at " + qa.ids().indexOf(target) + ", first " + (qa.ids().isEmpty() ? "none" : qa.ids().get(0)));
+                }
             }
             QuestionVectors longQ = local.longQuestion(question.text());
             float[] shortQ = local.shortQuestion(question.text());

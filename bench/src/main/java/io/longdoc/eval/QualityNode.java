@@ -45,6 +45,8 @@ final class QualityNode implements AutoCloseable {
     }
 
     /** @param sectionBreaks the pipeline's {@code section_breaks} ({@code headings}, {@code sentences}); null: the processor's default */
+    private Map<String, String> qaOptions = Map.of();
+
     QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel, String sectionBreaks) {
         ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-quality")
             .clusterName("longdoc-quality")
@@ -128,11 +130,26 @@ final class QualityNode implements AutoCloseable {
         return hits(es.post("/" + INDEX + "/_search", search).assertSuccess());
     }
 
+    /**
+     * Extra {@code long_doc_qa} options for every question of the run (e.g. {@code score_mode: reader}), to measure a
+     * setting beside the defaults; empty: the defaults.
+     */
+    void qaOptions(Map<String, String> options) {
+        qaOptions = Map.copyOf(options);
+    }
+
     Hits longDocQa(String question, int candidates) {
         ObjectNode search = JsonRest.object();
         search.put("size", 10);
         search.putObject("_source").put("includes", "nothing");
-        search.putObject("query").putObject("long_doc_qa").put("question", question).put("field", "body").put("candidates", candidates);
+        ObjectNode qa = search.putObject("query").putObject("long_doc_qa").put("question", question).put("field", "body").put("candidates", candidates);
+        qaOptions.forEach((key, value) -> {
+            if (value.matches("[0-9.]+")) {
+                qa.put(key, Double.parseDouble(value));
+            } else {
+                qa.put(key, value);
+            }
+        });
         return hits(es.post("/" + INDEX + "/_search", search).assertSuccess());
     }
 

@@ -113,12 +113,25 @@ class LongDocQaIT {
         assertTrue(ownFirstStage >= 9, "with the user's query as first stage: " + ownFirstStage);
         assertTrue(readerAlone >= 9, "with score_mode reader: " + readerAlone);
 
-        // rank_weight reaches the shards: at 1 the reader has no say, and the scores are exactly 1 + 60 / (60 + rank)
+        // rank_weight reaches the shards: at 1 the rank's share is 1 - the question's lexical margin (a passkey's name
+        // singles out its document, so the margin is well above 0), and each score is exactly
+        // 1 + margin × reader + (1 - margin) × 60 / (60 + rank), from the reader score and margin explain reports
         ObjectNode rankOnly = qa(items.get(0).question(), DOCUMENTS);
+        rankOnly.put("explain", true);
         ((ObjectNode) rankOnly.at("/query/long_doc_qa")).put("score_mode", "combined").put("rank_weight", 1.0);
         JsonNode ranked = es.post("/" + INDEX + "/_search", rankOnly).assertSuccess().at("/hits/hits");
-        for (int rank = 0; rank < 3; rank++) {
-            assertEquals(1 + 60.0 / (60 + rank), ranked.path(rank).path("_score").asDouble(), 1e-5, "rank " + rank + ": " + ranked);
+        for (int hit = 0; hit < 3; hit++) {
+            JsonNode explanation = ranked.path(hit).path("_explanation");
+            if (explanation.path("description").asText().startsWith("long_doc_qa") == false) {
+                explanation = explanation.at("/details/0"); // the query under ES's filter wrapper ("sum of:")
+            }
+            java.util.regex.Matcher margin = java.util.regex.Pattern.compile("lexical margin ([0-9.E-]+)\\)").matcher(explanation.path("description").asText());
+            assertTrue(margin.find(), "explain names the margin: " + explanation);
+            double m = Double.parseDouble(margin.group(1));
+            assertTrue(m > 0.1 && m <= 1, "a passkey's name singles out its document: margin " + m);
+            double reader = explanation.at("/details/0/value").asDouble();
+            int rank = explanation.at("/details/1/value").asInt() - 1;
+            assertEquals(1 + m * reader + (1 - m) * 60.0 / (60 + rank), ranked.path(hit).path("_score").asDouble(), 1e-4, "hit " + hit + ": " + explanation);
         }
         ObjectNode wrong = qa(items.get(0).question(), DOCUMENTS);
         ((ObjectNode) wrong.at("/query/long_doc_qa")).put("score_mode", "reader").put("rank_weight", 0.5);

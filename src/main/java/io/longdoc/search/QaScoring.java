@@ -17,7 +17,7 @@ import java.util.Objects;
  * is {@code combined} with a rank weight of 0.25: chosen on the dev pages' deep-section questions (MRR@10 0.703 →
  * 0.755, top-1 0.58 → 0.66, see docs/BENCHMARKS.md), where the reader alone reorders the first stage's good hits too
  * freely; 0.5 (the former {@code combined}) gave less. The margin was added on the dev planted facts: a fixed 0.25
- * let a first stage that cannot see the fact (BM25 with the standard analyzer misses "Jasper" in "Jasper's") outrank
+ * let a first stage that cannot see the fact (BM25 with the standard analyzer keeps the question's "Jasper's" whole and misses the needle's "Jasper") outrank
  * the reader's clear match (needle top-1 0.96 / 0.92 at 1k / 2k), while deep-section kept its gain (replay 0.767 →
  * 0.766, {@code bench/rank-share-levers.py}).
  *

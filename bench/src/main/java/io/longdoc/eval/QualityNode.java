@@ -44,9 +44,9 @@ final class QualityNode implements AutoCloseable {
         this(distribution, pluginZip, work, modelId, operatorModel, null);
     }
 
-    /** @param sectionBreaks the pipeline's {@code section_breaks} ({@code headings}, {@code sentences}); null: the processor's default */
     private Map<String, String> qaOptions = Map.of();
 
+    /** @param sectionBreaks the pipeline's {@code section_breaks} ({@code headings}, {@code sentences}); null: the processor's default */
     QualityNode(Path distribution, Path pluginZip, Path work, String modelId, Path operatorModel, String sectionBreaks) {
         ElasticsearchNode.Builder builder = ElasticsearchNode.builder("longdoc-quality")
             .clusterName("longdoc-quality")

@@ -11,6 +11,7 @@
 #     [--section-breaks headings | sentences (the long_doc pipeline's section_breaks; default: the processor's)]
 #     [--qa key=value,... (long_doc_qa options for every question, e.g. score_mode=reader)]
 #     [--quantize int8 (every encoder with int8 GEMMs, compile.quantize: int8; compare with an fp32 run of the same options)]
+#     [--compile key=value,... (the long model's compile section changed, e.g. positions=interpolate, attention.window=128)]
 # Long: the full run encodes ~3M tokens per task with each model on this machine's cores; progress lines show where it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@ package io.longdoc.model;
 
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.Precision;
+import io.longdoc.graph.importer.PositionExtension;
 
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -17,6 +18,8 @@ import java.util.Set;
  *
  * @param weights   where the weights come from
  * @param longify   extend the position table to the spec's max_tokens (the Longformer warm start)
+ * @param positions how longify fills the new position rows ({@code compile.positions}: copy, the default, interpolate
+ *                  or group; {@link PositionExtension})
  * @param attention the attention in place of the checkpoint's own; null keeps the checkpoint's
  * @param fused     run the sparse attention through the onnx-ops kernel when the library is there (standard ops
  *                  otherwise, reported in the model's stats)
@@ -27,13 +30,25 @@ import java.util.Set;
  *                  the graph's float type; needs precision fp32) or "auto" (int8 where the node can run it well:
  *                  {@link QuantizeSetting})
  */
-public record CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision, QuantizeSetting quantize)
-    implements
-        ToXContentObject {
+public record CompileSpec(
+    WeightSource weights,
+    boolean longify,
+    PositionExtension positions,
+    AttentionOverride attention,
+    boolean fused,
+    Precision precision,
+    QuantizeSetting quantize
+) implements ToXContentObject {
 
-    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "attention", "fused", "precision", "quantize");
+    private static final Set<String> KNOWN_KEYS = Set.of("weights", "longify", "positions", "attention", "fused", "precision", "quantize");
 
     public CompileSpec {
+        if (positions == null) {
+            positions = PositionExtension.COPY;
+        }
+        if (positions != PositionExtension.COPY && longify == false) {
+            throw new IllegalArgumentException("[compile.positions] " + positions + " fills the rows longify adds: it needs [compile.longify] true");
+        }
         if (precision == null) {
             precision = Precision.FP32;
         }
@@ -43,6 +58,11 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         if (quantize == QuantizeSetting.INT8 && precision != Precision.FP32) {
             throw new IllegalArgumentException("[compile.quantize] int8 takes float32 activations: it needs [compile.precision] fp32, got [" + precision + "]");
         }
+    }
+
+    /** Positions extended by copying (the default). */
+    public CompileSpec(WeightSource weights, boolean longify, AttentionOverride attention, boolean fused, Precision precision, QuantizeSetting quantize) {
+        this(weights, longify, PositionExtension.COPY, attention, fused, precision, quantize);
     }
 
     /** A graph in the given float type with fp32 GEMMs. */
@@ -74,14 +94,15 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         boolean fused = bool(map, "fused");
         Precision precision = Precision.parse(String.valueOf(map.getOrDefault("precision", "fp32")));
         QuantizeSetting quantize = QuantizeSetting.parse(map.get("quantize"));
+        PositionExtension positions = map.containsKey("positions") ? PositionExtension.parse(map.get("positions")) : PositionExtension.COPY;
         Object attentionValue = map.get("attention");
         if (attentionValue == null) {
-            return new CompileSpec(weights, longify, null, fused, precision, quantize);
+            return new CompileSpec(weights, longify, positions, null, fused, precision, quantize);
         }
         if (attentionValue instanceof Map<?, ?> == false) {
             throw new IllegalArgumentException("[compile.attention] must be an object, got [" + attentionValue + "]");
         }
-        return new CompileSpec(weights, longify, attention((Map<String, Object>) attentionValue), fused, precision, quantize);
+        return new CompileSpec(weights, longify, positions, attention((Map<String, Object>) attentionValue), fused, precision, quantize);
     }
 
     private static AttentionOverride attention(Map<String, Object> attention) {
@@ -157,6 +178,10 @@ public record CompileSpec(WeightSource weights, boolean longify, AttentionOverri
         builder.startObject();
         builder.field("weights", weights.toString());
         builder.field("longify", longify);
+        if (positions != PositionExtension.COPY) {
+            // only when set: a copy spec keeps the JSON (and so the compiled-graph cache key) it had before the field
+            builder.field("positions", positions.toString());
+        }
         builder.field("fused", fused);
         if (precision != Precision.FP32) {
             // only when set: an fp32 spec keeps the JSON (and so the compiled-graph cache key) it had before the field

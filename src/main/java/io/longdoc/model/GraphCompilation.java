@@ -54,7 +54,7 @@ final class GraphCompilation {
             pattern = imported.pattern();
         }
         if (compile.longify()) {
-            weights = Longify.longify(weights, spec.maxTokens(), pattern).weights();
+            weights = Longify.longify(weights, spec.maxTokens(), pattern, compile.positions()).weights();
         }
         if (weights.config().maxTokens() < spec.maxTokens()) {
             throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package io.longdoc.model;
 import io.longdoc.graph.AttentionPattern;
 import io.longdoc.graph.AttentionPattern.RandomBlocks;
 import io.longdoc.graph.Precision;
+import io.longdoc.graph.importer.PositionExtension;
 
 import org.elasticsearch.common.Strings;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,22 @@ class CompileSpecTests {
         assertTrue(e.getMessage().contains("[compile.quantize] int8") && e.getMessage().contains("fp16"), e.getMessage());
         // auto is the node's choice: with fp16 it keeps fp32 GEMMs (QuantizeSetting), so the spec is valid
         assertEquals(QuantizeSetting.AUTO, CompileSpec.parse(Map.of("weights", "onnx_export", "precision", "fp16", "quantize", "auto")).quantize());
+    }
+
+    @Test
+    void positionsAreCopiedUnlessAskedAndOnlyWithLongify() {
+        CompileSpec absent = CompileSpec.parse(Map.of("weights", "onnx_export", "longify", true));
+        CompileSpec copy = CompileSpec.parse(Map.of("weights", "onnx_export", "longify", true, "positions", "copy"));
+        CompileSpec interpolate = CompileSpec.parse(Map.of("weights", "onnx_export", "longify", true, "positions", "interpolate"));
+        assertEquals(PositionExtension.COPY, absent.positions());
+        assertEquals(PositionExtension.INTERPOLATE, interpolate.positions());
+        assertEquals(Strings.toString(absent), Strings.toString(copy), "copy writes nothing: the bundled graphs keep their cache key");
+        assertFalse(Strings.toString(copy).contains("positions"), Strings.toString(copy));
+        assertTrue(Strings.toString(interpolate).contains("\"positions\":\"interpolate\""), Strings.toString(interpolate));
+        assertEquals(PositionExtension.GROUP, CompileSpec.parse(Map.of("weights", "onnx_export", "longify", true, "positions", "group")).positions());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "longify", true, "positions", "rope")));
+        assertEquals("[compile.positions] must be one of [copy, interpolate, group], got [rope]", unknown.getMessage());
+        var noLongify = assertThrows(IllegalArgumentException.class, () -> CompileSpec.parse(Map.of("weights", "onnx_export", "positions", "group")));
+        assertTrue(noLongify.getMessage().contains("[compile.longify]"), noLongify.getMessage());
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The in-process side of the harness, through the plugin's own classes: the long model (the bundled spec, for the
@@ -37,11 +38,20 @@ final class LocalModels implements AutoCloseable {
      *                  {@link Int8Models} compiles them (the long model has the id {@link #longModelId()})
      */
     LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, GemmPrecision precision) throws Exception {
+        this(modelId, specDir, sourcesDir, opsLibrary, work, precision, Map.of());
+    }
+
+    /**
+     * @param compileChanges the harness's {@code --compile} changes to the long model's compile section
+     *                       ({@link SpecVariant}); the id then names them
+     */
+    LocalModels(String modelId, Path specDir, Path sourcesDir, Path opsLibrary, Path work, GemmPrecision precision, Map<String, String> compileChanges)
+        throws Exception {
         Path models = Files.createDirectories(work.resolve("models"));
-        longModelId = Int8Models.id(modelId, precision);
+        longModelId = Int8Models.id(modelId, precision) + SpecVariant.suffix(compileChanges);
         Path longFolder = Files.createDirectories(models.resolve(longModelId));
         String bundledSpec = Files.readString(specDir.resolve(modelId).resolve("model.json"));
-        Files.writeString(longFolder.resolve("model.json"), Int8Models.longSpec(bundledSpec, longModelId, precision));
+        Files.writeString(longFolder.resolve("model.json"), SpecVariant.apply(Int8Models.longSpec(bundledSpec, longModelId, precision), compileChanges));
         link(longFolder.resolve("model.onnx"), sourcesDir.resolve(modelId + ".onnx"));
         link(longFolder.resolve("tokenizer.json"), sourcesDir.resolve(modelId + "-tokenizer.json"));
         String shortId = Int8Models.id(modelId + "-512", precision);

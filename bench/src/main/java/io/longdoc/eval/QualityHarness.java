@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
  *   [--qa key=value,... (long_doc_qa options for every question, e.g. score_mode=reader; default: the query's defaults)]
  *   [--quantize fp32 | int8 (every encoder with int8 GEMMs: the long model as {@code <model>-int8} in the node and in
  *    process, the short model compiled with dense attention; run it beside an fp32 run of the same options)]
+ *   [--compile key=value,... (the long model's compile section changed, e.g. positions=interpolate or
+ *    attention.window=128, under an id of its own, in the node and in process: {@link SpecVariant})]
  * </pre>
  */
 public final class QualityHarness {
@@ -93,7 +95,8 @@ public final class QualityHarness {
         GemmPrecision precision = Int8Models.parse(o.getOrDefault("quantize", "fp32"));
         try (LocalModels local = new LocalModels(model, Path.of(o.getOrDefault("spec-dir", "src/main/models")),
                  Path.of(o.getOrDefault("model-dir", "target/model-sources/" + model)),
-                 Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")), work, precision);
+                 Path.of(o.getOrDefault("ops-library", "onnx-ops/target/liblongdoc_ops.so")), work, precision,
+                 SpecVariant.parse(o.get("compile")));
              QualityNode node = new QualityNode(Path.of(o.getOrDefault("es-distribution", "target/es-distribution/elasticsearch-9.2.0.zip")),
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
                  work.resolve("models").resolve(local.longModelId()), o.get("section-breaks"))) {

@@ -21,8 +21,13 @@ public final class Longify {
         return longify(source, targetTokens, AttentionPattern.SlidingWindow.uniform(source.config().numLayers(), window));
     }
 
-    /** Extends to {@code targetTokens} tokens (position rows after the offset) and pairs the weights with {@code pattern}. */
+    /** Extends to {@code targetTokens} tokens by copying the learned rows and pairs the weights with {@code pattern}. */
     public static ImportedModel longify(EncoderWeights source, int targetTokens, AttentionPattern pattern) {
+        return longify(source, targetTokens, pattern, PositionExtension.COPY);
+    }
+
+    /** Extends to {@code targetTokens} tokens (position rows after the offset, filled by {@code positions}) and pairs the weights with {@code pattern}. */
+    public static ImportedModel longify(EncoderWeights source, int targetTokens, AttentionPattern pattern, PositionExtension positions) {
         EncoderConfig config = source.config();
         if (targetTokens < config.maxTokens()) {
             throw new IllegalArgumentException(
@@ -33,7 +38,7 @@ public final class Longify {
             throw new IllegalArgumentException("the sliding window has " + sliding.windows().length + " layers, the model " + config.numLayers());
         }
         int rows = Math.addExact(targetTokens, config.positionOffset());
-        FloatTensor table = extendPositions(source.positionEmbeddings(), config.positionOffset(), rows);
+        FloatTensor table = positions.extend(source.positionEmbeddings(), config.positionOffset(), rows);
         return new ImportedModel(source.withPositions(config.withMaxPositions(rows), table), pattern);
     }
 
@@ -42,24 +47,6 @@ public final class Longify {
      * {@code offset..} repeated in order: {@code new[offset + i] = old[offset + i mod (oldRows − offset)]}.
      */
     public static FloatTensor extendPositions(FloatTensor table, int offset, int rows) {
-        if (table.rank() != 2) {
-            throw new IllegalArgumentException("the position table must be a matrix, shape is " + java.util.Arrays.toString(table.shape()));
-        }
-        int oldRows = table.dim(0), d = table.dim(1);
-        int learned = oldRows - offset;
-        if (offset < 0 || learned < 1) {
-            throw new IllegalArgumentException("position offset " + offset + " leaves no learned rows in a table of " + oldRows);
-        }
-        if (rows < oldRows) {
-            throw new IllegalArgumentException("cannot extend a table of " + oldRows + " position rows to " + rows);
-        }
-        float[] out = new float[Math.multiplyExact(rows, d)];
-        System.arraycopy(table.data(), 0, out, 0, offset * d);
-        for (int row = offset; row < rows; ) {
-            int count = Math.min(learned, rows - row);
-            System.arraycopy(table.data(), offset * d, out, row * d, count * d);
-            row += count;
-        }
-        return FloatTensor.of(out, rows, d);
+        return PositionExtension.COPY.extend(table, offset, rows);
     }
 }

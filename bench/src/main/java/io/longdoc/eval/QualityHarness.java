@@ -101,17 +101,7 @@ public final class QualityHarness {
                  Path.of(o.getOrDefault("plugin-zip", "target/longdoc-0.1.0-SNAPSHOT-es9.2.0.zip")), work, local.longModelId(),
                  work.resolve("models").resolve(local.longModelId()), o.get("section-breaks"))) {
             // --qa score_mode=reader,rank_weight=0.5: long_doc_qa options for every question, to measure one beside the defaults
-            if (o.containsKey("qa")) {
-                Map<String, String> qa = new java.util.TreeMap<>();
-                for (String pair : o.get("qa").split(",")) {
-                    String[] kv = pair.split("=", 2);
-                    if (kv.length != 2) {
-                        throw new IllegalArgumentException("--qa takes key=value pairs separated by commas, got [" + pair + "]");
-                    }
-                    qa.put(kv[0], kv[1]);
-                }
-                node.qaOptions(qa);
-            }
+            node.qaOptions(KeyValues.parse(o.get("qa"), "--qa"));
             progress("node and models ready");
             List<EvalSet> sets = new ArrayList<>();
             // deep-section first: real structure, and the one task whose documents do not depend on a length

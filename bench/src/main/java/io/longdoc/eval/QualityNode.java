@@ -143,13 +143,7 @@ final class QualityNode implements AutoCloseable {
         search.put("size", 10);
         search.putObject("_source").put("includes", "nothing");
         ObjectNode qa = search.putObject("query").putObject("long_doc_qa").put("question", question).put("field", "body").put("candidates", candidates);
-        qaOptions.forEach((key, value) -> {
-            if (value.matches("[0-9.]+")) {
-                qa.put(key, Double.parseDouble(value));
-            } else {
-                qa.put(key, value);
-            }
-        });
+        qaOptions.forEach((key, value) -> KeyValues.put(qa, key, value));
         return hits(es.post("/" + INDEX + "/_search", search).assertSuccess());
     }
 

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.longdoc.it.JsonRest;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The harness's {@code --compile key=value,...}: the long model's {@code compile} section with some keys changed
  * (e.g. {@code positions=interpolate}, {@code attention.window=128}), under an id that names the change, so that a
- * variant's compiled graph and ingested vectors never mix with the bundled model's. Numbers and true/false are
- * written as JSON numbers and booleans; the plugin's own spec parser validates the result when the model loads.
+ * variant's compiled graph and ingested vectors never mix with the bundled model's. Values are typed as
+ * {@link KeyValues} says; the plugin's own spec parser validates the result when the model loads.
  */
 final class SpecVariant {
 
@@ -20,18 +19,7 @@ final class SpecVariant {
 
     /** Parses {@code key=value,key=value} (keys relative to {@code compile}, dots for nesting); empty for null. */
     static Map<String, String> parse(String option) {
-        Map<String, String> changes = new TreeMap<>();
-        if (option == null || option.isBlank()) {
-            return changes;
-        }
-        for (String pair : option.split(",")) {
-            String[] kv = pair.split("=", 2);
-            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                throw new IllegalArgumentException("--compile takes key=value pairs separated by commas, got [" + pair + "]");
-            }
-            changes.put(kv[0].trim(), kv[1].trim());
-        }
-        return changes;
+        return KeyValues.parse(option, "--compile");
     }
 
     /** The id suffix of a variant: "" for none, else "-key-value" per change ({@code -positions-interpolate}). */
@@ -57,19 +45,9 @@ final class SpecVariant {
                 JsonNode child = parent.get(path[i]);
                 parent = child instanceof ObjectNode object ? object : parent.putObject(path[i]);
             }
-            put(parent, path[path.length - 1], change.getValue());
+            KeyValues.put(parent, path[path.length - 1], change.getValue());
         }
         root.put("description", root.path("description").asText() + " (harness variant: compile " + changes + ")");
         return JsonRest.toJson(root);
-    }
-
-    private static void put(ObjectNode parent, String key, String value) {
-        if (value.equals("true") || value.equals("false")) {
-            parent.put(key, Boolean.parseBoolean(value));
-        } else if (value.matches("-?\\d+")) {
-            parent.put(key, Integer.parseInt(value));
-        } else {
-            parent.put(key, value);
-        }
     }
 }

@@ -41,12 +41,4 @@ public final class Longify {
         FloatTensor table = positions.extend(source.positionEmbeddings(), config.positionOffset(), rows);
         return new ImportedModel(source.withPositions(config.withMaxPositions(rows), table), pattern);
     }
-
-    /**
-     * A table of {@code rows} rows: the first {@code offset} rows as they are, then the learned rows
-     * {@code offset..} repeated in order: {@code new[offset + i] = old[offset + i mod (oldRows − offset)]}.
-     */
-    public static FloatTensor extendPositions(FloatTensor table, int offset, int rows) {
-        return PositionExtension.COPY.extend(table, offset, rows);
-    }
 }

@@ -63,11 +63,24 @@ class LongifyTests {
         for (int i = 0; i < data.length; i++) {
             data[i] = i;
         }
-        FloatTensor table = Longify.extendPositions(FloatTensor.of(data, 514, 3), 2, 4098);
+        FloatTensor table = PositionExtension.COPY.extend(FloatTensor.of(data, 514, 3), 2, 4098);
         assertEquals(4098, table.dim(0));
         for (int k = 2; k < 4098; k += 512) {
             assertArrayEquals(Arrays.copyOfRange(data, 2 * 3, 514 * 3), Arrays.copyOfRange(table.data(), k * 3, (k + 512) * 3), "copy at " + k);
         }
+    }
+
+    @Test
+    void theRuleAskedForFillsTheTable() throws IOException {
+        EncoderWeights source = HuggingFaceCheckpointImporter.importFolder(SyntheticCheckpoint.roberta(15).write(dir.resolve("r"))).weights();
+        var pattern = AttentionPattern.SlidingWindow.uniform(2, 4);
+        for (PositionExtension rule : PositionExtension.values()) {
+            EncoderWeights weights = Longify.longify(source, 50, pattern, rule).weights();
+            assertArrayEquals(rule.extend(source.positionEmbeddings(), 2, 52).data(), weights.positionEmbeddings().data(), rule.toString());
+        }
+        // the three-argument form copies
+        assertArrayEquals(PositionExtension.COPY.extend(source.positionEmbeddings(), 2, 52).data(),
+            Longify.longify(source, 50, pattern).weights().positionEmbeddings().data());
     }
 
     @Test
